@@ -1,0 +1,174 @@
+/**
+ * Shared pieces of the benchmarks: timing with warm-up and medians, tensor-count bookkeeping, the kernel
+ * switch (stock wasm vs OpenBLAS), and writing `results/bench/<name>.json`.
+ *
+ * @module
+ */
+import { tf } from "../lib/tensor/tf.ts";
+import { useBackend } from "../lib/tensor/backend.ts";
+import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
+
+/** Which matrix-product kernels a measurement used. */
+export type KernelChoice = "stock" | "fast";
+
+/** One timed case. Times in milliseconds. */
+export interface Timing {
+  /** Case name, e.g. "thr_laplacian J=20". */
+  case: string;
+  kernel: KernelChoice | "pytorch";
+  /** What the kernel switch reported ("openblas sgemm (2 threads)", "stock …"). */
+  kernelInfo?: string;
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  iterations: number;
+  warmup: number;
+  /** tf.memory().numTensors before the first and after the last iteration (equal: no leak). */
+  numTensorsBefore?: number;
+  numTensorsAfter?: number;
+  /** Free-form extras (e.g. FISTA iterations). */
+  extra?: Record<string, number | string>;
+}
+
+/** The file a benchmark writes. */
+export interface BenchResult {
+  name: string;
+  description: string;
+  /** Environment the numbers were taken in. */
+  env: { deno: string; v8: string; cpus: number; os: string; backend: string; date: string };
+  /** Notes the reader needs (batch sizes, what was skipped, noise). */
+  notes: string[];
+  timings: Timing[];
+}
+
+/** Options of {@linkcode timeIt}. */
+export interface TimeOptions {
+  /** Untimed iterations first. @default 2 */
+  warmup?: number;
+  /** Timed iterations. @default 10 */
+  iterations?: number;
+}
+
+/** Percentile by nearest rank on a sorted copy. */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))];
+}
+
+/**
+ * Time `step` (synchronous: it must finish its device work, e.g. by reading a scalar) `iterations` times after
+ * `warmup` untimed calls; returns the median and 10th/90th percentiles with the tensor counts around the runs.
+ */
+export function timeIt(
+  label: { case: string; kernel: KernelChoice; kernelInfo?: string },
+  step: () => void,
+  options: TimeOptions = {},
+): Timing {
+  const warmup = options.warmup ?? 2;
+  const iterations = options.iterations ?? 10;
+  for (let i = 0; i < warmup; i++) step();
+  const before = tf.memory().numTensors;
+  const ms: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    step();
+    ms.push(performance.now() - t0);
+  }
+  const after = tf.memory().numTensors;
+  return {
+    ...label,
+    medianMs: round(percentile(ms, 0.5)),
+    p10Ms: round(percentile(ms, 0.1)),
+    p90Ms: round(percentile(ms, 0.9)),
+    iterations,
+    warmup,
+    numTensorsBefore: before,
+    numTensorsAfter: after,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Activate the wasm backend and the requested kernels; returns the kernel description. */
+export async function useKernels(kernel: KernelChoice): Promise<string> {
+  await useBackend("wasm");
+  unregisterFastKernels();
+  return kernel === "fast" ? registerFastKernels() : "stock wasm";
+}
+
+/** The kernels to compare: both when OpenBLAS is present, else stock only (with a note). */
+export async function availableKernels(notes: string[]): Promise<KernelChoice[]> {
+  const info = await useKernels("fast");
+  unregisterFastKernels();
+  if (info.startsWith("stock")) {
+    notes.push(`fast kernel skipped: ${info}`);
+    return ["stock"];
+  }
+  return ["stock", "fast"];
+}
+
+/** The environment block of a result. */
+export function environment(): BenchResult["env"] {
+  return {
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    cpus: navigator.hardwareConcurrency,
+    os: `${Deno.build.os}-${Deno.build.arch}`,
+    backend: tf.getBackend() ?? "none",
+    date: new Date().toISOString(),
+  };
+}
+
+/** Where results go: `results/bench/` at the repository root. */
+export const RESULTS_DIR = new URL("../results/bench/", import.meta.url);
+
+/** Write `results/bench/<name>.json` atomically (temporary file, then rename). */
+export async function writeResult(result: BenchResult): Promise<string> {
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  const path = new URL(`${result.name}.json`, RESULTS_DIR);
+  const tmp = new URL(`${result.name}.json.tmp`, RESULTS_DIR);
+  await Deno.writeTextFile(tmp, JSON.stringify(result, null, 2) + "\n");
+  await Deno.rename(tmp, path);
+  return path.pathname;
+}
+
+/** Command-line flags every benchmark module accepts. */
+export interface BenchFlags {
+  /** Fewer cases and iterations, for a smoke run. */
+  quick: boolean;
+  /** Timed iterations per case (`--iterations=N`). */
+  iterations: number;
+  /** Only these kernels (`--kernel=stock|fast`). */
+  kernel?: KernelChoice;
+}
+
+/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fast`. */
+export function parseFlags(args: string[]): BenchFlags {
+  const quick = args.includes("--quick");
+  const it = args.find((a) => a.startsWith("--iterations="));
+  const k = args.find((a) => a.startsWith("--kernel="))?.slice(9);
+  if (k !== undefined && k !== "stock" && k !== "fast") {
+    throw new TypeError(`Cannot parse benchmark flags: --kernel must be "stock" or "fast", received "${k}"`);
+  }
+  return {
+    quick,
+    iterations: it ? Number(it.slice(13)) : quick ? 3 : 10,
+    kernel: k as KernelChoice | undefined,
+  };
+}
+
+/** Print a one-line summary of each timing (benchmarks print; library code does not). */
+export function printTimings(result: BenchResult): void {
+  for (const t of result.timings) {
+    const leak = t.numTensorsBefore === t.numTensorsAfter
+      ? ""
+      : ` LEAK ${t.numTensorsBefore}→${t.numTensorsAfter}`;
+    console.log(
+      `${result.name}  ${t.case.padEnd(34)} ${t.kernel.padEnd(7)} ${
+        t.medianMs.toFixed(2).padStart(10)
+      } ms${leak}`,
+    );
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Benchmark: one training step of the conv VSC models of spec 3.1–3.2 (`ConvVsc.trainStep`: conv encoder with
+ * BatchNorm, latent layer, J decoded samples through the transposed-conv decoder with BatchNorm, max-ELBO
+ * objective, Adam), stock wasm kernels vs OpenBLAS:
+ *
+ * - Fashion-MNIST: 1×28×28, z = 64, J = 20, batch 16 (320 decoded images per step);
+ * - CelebA: 3×64×64, z = 64, J = 10, batch 4 (40 decoded images per step).
+ *
+ * Why such small batches: in `ConvVsc` on wasm the heap needed grows with the decoded images (measured here:
+ * ~2.6 GB at FMNIST B = 16, J = 20; ~1.7 GB at CelebA B = 4, J = 10), and the wasm heap is capped at 4 GiB —
+ * FMNIST B = 32, J = 20 already fails with `RuntimeError: memory access out of bounds` (stock and fast kernels
+ * alike), so the paper's B = 512 (10,240 decoded images) and CelebA B = 100 cannot run on wasm. PyTorch is timed
+ * at these batches and at the paper's (`bench/torch/steps.py`).
+
+ * Method: thresholded Laplacian at 10% sparsity (λ = 0.23); the latent layer is a small part of the cost.
+ *
+ * Usage: `deno run -A bench/conv_step.ts [--quick] [--iterations=N] [--kernel=stock|fast]`.
+ * Writes `results/bench/conv_step.json`.
+ *
+ * @module
+ */
+import { tf } from "../lib/tensor/tf.ts";
+import { Rng } from "../lib/tensor/rng.ts";
+import { ConvVsc, defaultConvVscConfig } from "../lib/vsc/conv/mod.ts";
+import { latentSpecFor } from "../lib/vsc/methods.ts";
+import {
+  availableKernels,
+  type BenchFlags,
+  type BenchResult,
+  environment,
+  parseFlags,
+  printTimings,
+  timeIt,
+  type Timing,
+  useKernels,
+  writeResult,
+} from "./_harness.ts";
+
+/** The two cases: dataset, image shape [H, W, C], batch, J. */
+export const CONV_CASES = [
+  { dataset: "fashion_mnist", image: [28, 28, 1], batch: 16, samples: 20 },
+  { dataset: "celeba", image: [64, 64, 3], batch: 4, samples: 10 },
+] as const;
+
+/** Run the benchmark and return its result. */
+export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
+  const iterations = flags.quick ? 2 : flags.iterations;
+  const notes = [
+    "ConvVsc.trainStep, thr_laplacian (λ = 0.23), z = 64; FMNIST batch 16 J = 20, CelebA batch 4 J = 10 (larger batches exceed the 4 GiB wasm heap; paper: 512 and 500); " +
+    `median of ${iterations} steps after 1 warm-up (stock-kernel cases: see iterations per row); 2 shared cores, noisy`,
+  ];
+  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  const spec = latentSpecFor("thr_laplacian", {
+    lambdaGaussian: 0.52,
+    lambdaLaplace: 0.23,
+    spikePrior: 0.1,
+    estimator: "straight",
+  });
+  const timings: Timing[] = [];
+  for (const kernel of kernels) {
+    const kernelInfo = await useKernels(kernel);
+    for (const c of CONV_CASES) {
+      const rng = new Rng(3);
+      const config = {
+        ...defaultConvVscConfig(c.dataset, spec, 64),
+        samples: c.samples,
+        totalIterations: 1000,
+      };
+      const model = new ConvVsc(config, rng.fork("model"));
+      const [h, w, ch] = c.image;
+      const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
+      const stepRng = rng.fork("noise");
+      // The stock kernel takes tens of seconds per step here: fewer timed iterations keep the run bounded.
+      const n = kernel === "stock" ? Math.min(iterations, 3) : iterations;
+      timings.push(timeIt(
+        { case: `${c.dataset} B=${c.batch} J=${c.samples}`, kernel, kernelInfo },
+        () => void model.trainStep(x, stepRng),
+        { iterations: n, warmup: 1 },
+      ));
+      x.dispose();
+      model.dispose();
+    }
+  }
+  return {
+    name: "conv_step",
+    description: "conv VSC train step (ConvVsc.trainStep)",
+    env: environment(),
+    notes,
+    timings,
+  };
+}
+
+if (import.meta.main) {
+  const result = await benchConvStep(parseFlags(Deno.args));
+  printTimings(result);
+  console.log(`wrote ${await writeResult(result)}`);
+}

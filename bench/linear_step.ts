@@ -1,0 +1,86 @@
+/**
+ * Benchmark: one training iteration of the linear-generator experiment (`LinearVsc.trainStep`, spec 1.2–1.5,
+ * 2.7) at the paper's shapes — 16×16 patches, 256 atoms, B = 100, encoder MLP 256→512→1024→512→256 with the
+ * method's heads, J samples decoded by A, pixel-mean MSE + 0.01·ΣKL with max selection, SGD Nesterov 0.9, then
+ * the dictionary step — for the seven variational methods at J = 1 and J = 20, stock wasm kernels vs OpenBLAS.
+ *
+ * Usage: `deno run -A bench/linear_step.ts [--quick] [--iterations=N] [--kernel=stock|fast]`.
+ * Writes `results/bench/linear_step.json`.
+ *
+ * @module
+ */
+import { tf } from "../lib/tensor/tf.ts";
+import { Rng } from "../lib/tensor/rng.ts";
+import { LinearVsc } from "../lib/vsc/linear_vsc.ts";
+import { VARIATIONAL_METHODS, type VariationalMethod } from "../lib/vsc/methods.ts";
+import { modelConfigOf, trainLinearDefaults } from "../stages/train_linear/params.ts";
+import {
+  availableKernels,
+  type BenchFlags,
+  type BenchResult,
+  environment,
+  parseFlags,
+  printTimings,
+  timeIt,
+  type Timing,
+  useKernels,
+  writeResult,
+} from "./_harness.ts";
+
+/** Paper shapes: 16×16 patches, batch 100, 800 iterations per epoch, 300 epochs. */
+export const PATCH_DIM = 256;
+export const BATCH = 100;
+
+/** A LinearVsc with the paper's defaults for `method` and J samples. */
+export function paperModel(method: VariationalMethod, samples: number, seed = 0): LinearVsc {
+  const params = { ...trainLinearDefaults, method, samples };
+  return new LinearVsc(modelConfigOf(params, PATCH_DIM, 800), new Rng(seed).fork("model"));
+}
+
+/** A batch of B patches with the variance of whitened natural-image patches (0.1). */
+export function patchBatch(rng: Rng, batch = BATCH): tf.Tensor2D {
+  const v = rng.normalArray(batch * PATCH_DIM).map((x) => x * Math.sqrt(0.1));
+  return tf.tensor2d(v, [batch, PATCH_DIM]);
+}
+
+/** Run the benchmark and return its result (also used by `bench/run.ts`). */
+export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
+  const notes = [
+    `B = ${BATCH}, D = K = ${PATCH_DIM}, encoder 256→512→1024→512→256 + heads; wall time of LinearVsc.trainStep ` +
+    `(encoder step + dictionary step), median of ${flags.iterations} iterations after 2 warm-up; 2 shared cores, noisy`,
+  ];
+  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  const methods: readonly VariationalMethod[] = flags.quick
+    ? ["gaussian", "thr_laplacian_gamma"]
+    : VARIATIONAL_METHODS;
+  const timings: Timing[] = [];
+  for (const kernel of kernels) {
+    const kernelInfo = await useKernels(kernel);
+    for (const J of [1, 20]) {
+      for (const method of methods) {
+        const rng = new Rng(1);
+        const model = paperModel(method, J);
+        const x = patchBatch(rng.fork("data"));
+        const stepRng = rng.fork("noise");
+        timings.push(timeIt({ case: `${method} J=${J}`, kernel, kernelInfo }, () => {
+          model.trainStep(x, stepRng);
+        }, { iterations: flags.iterations }));
+        x.dispose();
+        model.dispose();
+      }
+    }
+  }
+  return {
+    name: "linear_step",
+    description: "linear-experiment train step (LinearVsc.trainStep)",
+    env: environment(),
+    notes,
+    timings,
+  };
+}
+
+if (import.meta.main) {
+  const result = await benchLinearStep(parseFlags(Deno.args));
+  printTimings(result);
+  console.log(`wrote ${await writeResult(result)}`);
+}

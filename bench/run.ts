@@ -1,0 +1,215 @@
+/**
+ * `deno task bench`: runs the benchmarks in `bench/`, each in its own process, writes
+ * `results/bench/<name>.json` for each, runs the PyTorch reference (`bench/torch/steps.py`) when `import torch`
+ * works, and prints one table: stock wasm kernels vs the OpenBLAS kernels (`lib/tensor/kernels.ts`) vs PyTorch.
+ *
+ * ```
+ * deno task bench                      # everything (about 10–15 minutes on 2 cores)
+ * deno task bench --quick              # fewer cases and iterations: a smoke run (about 3 minutes)
+ * deno task bench linear_step torch    # only the named benchmarks
+ * deno task bench --iterations=20      # timed iterations per case (default 10, after warm-up)
+ * ```
+ *
+ * Benchmarks:
+ * - `linear_step`: `LinearVsc.trainStep` at the paper's shapes, 7 methods × J ∈ {1, 20} (spec 1.2–1.5, 2.7);
+ * - `fista_batch`: `solveLasso` of 100 patches at λ = 20, 256 unit-norm atoms (spec 1.8);
+ * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (spec 3.1–3.2; batches reduced, see its doc);
+ * - `memory`: peak RSS of 200 linear training steps (also under `/usr/bin/time -v` when present);
+ * - `engine`: the pipeline engine's no-op rerun (`bench/engine_bench.ts`), when that file exists;
+ * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`.
+ *
+ * Times are medians of ≥ 10 timed iterations after warm-up (conv stock-kernel cases: 3), wall clock, on a
+ * machine whose cores may be shared: compare within one run. Every timing records `tf.memory().numTensors`
+ * before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS,
+ * PyTorch, `/usr/bin/time`, the engine benchmark) are skipped with a line that names them; a benchmark that
+ * fails is reported and the others still run.
+ *
+ * Environment: `VSC_BLAS=off` disables OpenBLAS, `VSC_BLAS_LIB=/path/libopenblas.so.0` picks the library,
+ * `VSC_BLAS_THREADS=n` its thread count; `VSC_PYTHON=/path/python3` the interpreter for the PyTorch side.
+ *
+ * @module
+ */
+import type { BenchResult, Timing } from "./_harness.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const RESULTS = new URL("results/bench/", ROOT);
+const DENO_MODULES = ["linear_step", "fista_batch", "conv_step", "memory"] as const;
+const ALL = [...DENO_MODULES, "engine", "torch"];
+
+const args = Deno.args;
+const flags = args.filter((a) => a.startsWith("--"));
+const named = args.filter((a) => !a.startsWith("--"));
+for (const n of named) {
+  if (!ALL.includes(n)) {
+    throw new TypeError(
+      `Cannot run benchmarks: unknown benchmark "${n}" (expected one of ${ALL.join(", ")})`,
+    );
+  }
+}
+const wanted = (n: string) => named.length === 0 || named.includes(n);
+const skipped: string[] = [];
+const failed: string[] = [];
+
+/** Run a command, streaming nothing; returns success, stdout and stderr. */
+async function run(cmd: string, cmdArgs: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  try {
+    const out = await new Deno.Command(cmd, { args: cmdArgs, cwd: ROOT, stdout: "piped", stderr: "piped" })
+      .output();
+    const dec = new TextDecoder();
+    return { ok: out.success, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  } catch (e) {
+    return { ok: false, stdout: "", stderr: (e as Error).message };
+  }
+}
+
+async function exists(path: string | URL): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastLines(text: string, n = 6): string {
+  return text.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-n).join("\n    ");
+}
+
+// 1. The Deno benchmarks, one process each.
+for (const name of DENO_MODULES) {
+  if (!wanted(name)) continue;
+  const t0 = performance.now();
+  console.log(`running ${name} …`);
+  const script = `bench/${name}.ts`;
+  const timeV = name === "memory" && await exists("/usr/bin/time");
+  const r = timeV
+    ? await run("/usr/bin/time", ["-v", Deno.execPath(), "run", "-A", script, ...flags])
+    : await run(Deno.execPath(), ["run", "-A", script, ...flags]);
+  if (!r.ok) {
+    failed.push(`${name}: ${lastLines(r.stderr || r.stdout)}`);
+    continue;
+  }
+  if (name === "memory") {
+    if (!timeV) {
+      skipped.push(
+        "memory under /usr/bin/time -v: /usr/bin/time not found (Deno.memoryUsage sampling still ran)",
+      );
+    }
+    const max = r.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/);
+    if (max) await annotateMemory(Number(max[1]));
+  }
+  console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+async function annotateMemory(maxKb: number): Promise<void> {
+  const path = new URL("memory.json", RESULTS);
+  const result = JSON.parse(await Deno.readTextFile(path)) as BenchResult;
+  result.timings[0].extra = { ...result.timings[0].extra, timeVMaxRssMiB: Math.round(maxKb / 1024) };
+  await Deno.writeTextFile(path, JSON.stringify(result, null, 2) + "\n");
+}
+
+// 2. The engine benchmark, written by the pipeline's author as a standalone script.
+if (wanted("engine")) {
+  if (!(await exists(new URL("bench/engine_bench.ts", ROOT)))) {
+    skipped.push("engine: bench/engine_bench.ts not present");
+  } else {
+    console.log("running engine …");
+    const r = await run(Deno.execPath(), ["run", "-A", "bench/engine_bench.ts"]);
+    if (!r.ok) failed.push(`engine: ${lastLines(r.stderr || r.stdout)}`);
+  }
+}
+
+// 3. PyTorch, with the first interpreter that can import torch.
+if (wanted("torch")) {
+  const candidates = [Deno.env.get("VSC_PYTHON"), "python3", "/usr/bin/python3"].filter((p): p is string =>
+    !!p
+  );
+  let python: string | undefined;
+  for (const p of candidates) {
+    if ((await run(p, ["-c", "import torch"])).ok) {
+      python = p;
+      break;
+    }
+  }
+  if (!python) skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
+  else {
+    console.log(`running torch (${python}) …`);
+    const pyFlags = flags.filter((f) => f === "--quick" || f.startsWith("--iterations="));
+    const r = await run(python, ["bench/torch/steps.py", ...pyFlags]);
+    if (!r.ok) failed.push(`torch: ${lastLines(r.stderr || r.stdout)}`);
+    else {
+      const parsed = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as {
+        torch: string;
+        threads: number;
+        timings: Record<string, Timing[]>;
+      };
+      const result = {
+        name: "torch",
+        description: `PyTorch ${parsed.torch} on CPU, ${parsed.threads} threads (bench/torch/steps.py)`,
+        env: { python, torch: parsed.torch, threads: parsed.threads, date: new Date().toISOString() },
+        notes: ["same steps and shapes as the Deno benchmarks; conv cases also at the paper's batches"],
+        timings: parsed.timings,
+      };
+      await Deno.mkdir(RESULTS, { recursive: true });
+      await Deno.writeTextFile(new URL("torch.json.tmp", RESULTS), JSON.stringify(result, null, 2) + "\n");
+      await Deno.rename(new URL("torch.json.tmp", RESULTS), new URL("torch.json", RESULTS));
+    }
+  }
+}
+
+// 4. The table, from whatever result files exist.
+async function load<T>(name: string): Promise<T | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(new URL(`${name}.json`, RESULTS))) as T;
+  } catch {
+    return null;
+  }
+}
+
+const torch = await load<{ timings: Record<string, Timing[]> }>("torch");
+const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
+const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "—");
+console.log("");
+console.log(
+  `${"benchmark".padEnd(12)} ${"case".padEnd(32)} ${"stock ms".padStart(9)} ${"fast ms".padStart(9)} ` +
+    `${"stock/fast".padStart(10)} ${"torch ms".padStart(9)} ${"fast/torch".padStart(10)}  tensors`,
+);
+for (const name of ["linear_step", "fista_batch", "conv_step"]) {
+  const result = await load<BenchResult>(name);
+  const torchRows = torch?.timings[name] ?? [];
+  const cases = [
+    ...new Set([...(result?.timings ?? []).map((t) => t.case), ...torchRows.map((t) => t.case)]),
+  ];
+  for (const c of cases) {
+    const stock = result?.timings.find((t) => t.case === c && t.kernel === "stock");
+    const fast = result?.timings.find((t) => t.case === c && t.kernel === "fast");
+    const py = torchRows.find((t) => t.case === c);
+    const leak = [stock, fast].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
+      ? "LEAK"
+      : result
+      ? "same"
+      : "";
+    console.log(
+      `${name.padEnd(12)} ${c.padEnd(32)} ${fmt(stock?.medianMs).padStart(9)} ${
+        fmt(fast?.medianMs).padStart(9)
+      } ` +
+        `${ratio(stock?.medianMs, fast?.medianMs).padStart(10)} ${fmt(py?.medianMs).padStart(9)} ` +
+        `${ratio(fast?.medianMs ?? stock?.medianMs, py?.medianMs).padStart(10)}  ${leak}`,
+    );
+  }
+}
+const memory = await load<BenchResult>("memory");
+if (memory) {
+  const e = memory.timings[0].extra ?? {};
+  console.log(
+    `\nmemory: peak RSS ${e.rssPeakMiB} MiB sampled` +
+      (e.timeVMaxRssMiB ? `, ${e.timeVMaxRssMiB} MiB by /usr/bin/time -v` : "") +
+      `, wasm heap ${e.wasmHeapMiB} MiB, ${memory.timings[0].medianMs} ms/step (${memory.notes[0]})`,
+  );
+}
+const engine = await load<Record<string, unknown>>("engine");
+if (engine && wanted("engine")) console.log(`engine: ${JSON.stringify(engine).slice(0, 300)}`);
+for (const s of skipped) console.log(`skipped: ${s.replace(/^torch: skipped: /, "")}`);
+for (const f of failed) console.log(`FAILED ${f}`);
+console.log(`\nresults in ${RESULTS.pathname}`);
+if (failed.length > 0) Deno.exitCode = 1;

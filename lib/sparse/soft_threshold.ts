@@ -1,0 +1,32 @@
+/**
+ * The soft-thresholding operator, the proximal map of t·‖·‖₁.
+ *
+ * @module
+ */
+import { tf } from "../tensor/tf.ts";
+
+/**
+ * Soft-threshold every entry of `x` at `t ≥ 0`:
+ *
+ *   soft(x, t) = sign(x)·max(|x| − t, 0)  (Fallah & Rozell 2022, spec 1.8; Beck & Teboulle 2009, eq. 1.5)
+ *
+ * Computed as `x − clip(x, −t, t)`, which is the same function in two ops and gives exact zeros wherever
+ * |x| ≤ t (x − x = 0 in floating point).
+ *
+ * @param x any-shaped tensor
+ * @param t threshold, a non-negative number
+ * @returns a tensor with the shape of `x`
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { softThreshold } from "./soft_threshold.ts";
+ * await tf.ready();
+ * const y = softThreshold(tf.tensor1d([-2, 0.5, 3]), 1);
+ * if (y.arraySync().join() !== "-1,0,2") throw new Error("wrong soft-threshold");
+ * ```
+ */
+export function softThreshold<T extends tf.Tensor>(x: T, t: number): T {
+  if (!(t >= 0)) throw new RangeError(`Cannot soft-threshold: threshold must be non-negative, received ${t}`);
+  return tf.tidy(() => tf.sub(x, tf.clipByValue(x, -t, t))) as T;
+}

@@ -1,0 +1,186 @@
+/**
+ * Finding and opening OpenBLAS through `Deno.dlopen`, for the fast matrix-multiply kernels.
+ *
+ * Search order: the file named by `VSC_BLAS_LIB`, then `libopenblas.so.0` in the system library directory and
+ * in the Debian alternatives directories (`openblas-pthread/`, `openblas-openmp/`, `openblas-serial/`).
+ * `VSC_BLAS=off` disables the search. Anything missing — the file, the symbol, the `--allow-ffi` permission —
+ * gives `null`, and callers keep the stock tfjs kernels.
+ *
+ * @module
+ */
+
+/** Row-major order, no transpose and transpose, as `cblas.h` numbers them. */
+export const CBLAS_ROW_MAJOR = 101;
+export const CBLAS_NO_TRANS = 111;
+export const CBLAS_TRANS = 112;
+
+const SYMBOLS = {
+  // void cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+      "pointer",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+    ],
+    result: "void",
+  },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void" },
+  openblas_get_num_threads: { parameters: [], result: "i32" },
+} as const;
+
+/** An opened OpenBLAS: its path, thread count and the `sgemm` entry point. */
+export interface OpenBlas {
+  /** The shared library that was opened. */
+  readonly path: string;
+  /** Threads OpenBLAS uses for one call. */
+  readonly threads: number;
+  /**
+   * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
+   * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
+   */
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Deno.PointerValue,
+    lda: number,
+    b: Deno.PointerValue,
+    ldb: number,
+    beta: number,
+    c: Deno.PointerValue,
+    ldc: number,
+  ): void;
+  /** Change the thread count for later calls. */
+  setThreads(n: number): void;
+}
+
+/** Where `libopenblas.so.0` is looked for when `VSC_BLAS_LIB` is unset, first match wins. */
+export const OPENBLAS_CANDIDATES: readonly string[] = [
+  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib64/libopenblas.so.0",
+  "/usr/local/lib/libopenblas.so.0",
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+];
+
+/** Options of {@linkcode openOpenBlas}. */
+export interface OpenBlasOptions {
+  /** Environment to read `VSC_BLAS`, `VSC_BLAS_LIB` and `VSC_BLAS_THREADS` from. @default Deno.env (when allowed) */
+  env?: Record<string, string | undefined>;
+  /** Threads per call; `VSC_BLAS_THREADS` overrides. @default navigator.hardwareConcurrency */
+  threads?: number;
+}
+
+let cached: OpenBlas | null | undefined;
+
+/**
+ * Open OpenBLAS once per process (later calls return the same handle), or `null` when it is absent,
+ * disabled with `VSC_BLAS=off`, or FFI is not permitted.
+ *
+ * @example
+ * ```ts
+ * import { openOpenBlas } from "./openblas.ts";
+ * const blas = openOpenBlas({ env: { VSC_BLAS: "off" } });
+ * if (blas !== null) throw new Error("VSC_BLAS=off must disable OpenBLAS");
+ * ```
+ */
+export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlas | null {
+  const env = options.env ?? readEnv();
+  if ((env.VSC_BLAS ?? "").toLowerCase() === "off") return null;
+  if (cached !== undefined) return cached;
+  const paths = env.VSC_BLAS_LIB ? [env.VSC_BLAS_LIB] : OPENBLAS_CANDIDATES;
+  const threads = Number(env.VSC_BLAS_THREADS) || options.threads || navigator.hardwareConcurrency || 1;
+  cached = null;
+  for (const path of paths) {
+    const lib = tryOpen(path);
+    if (lib !== null) {
+      cached = wrap(path, lib, threads);
+      break;
+    }
+  }
+  return cached;
+}
+
+type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
+
+function tryOpen(path: string): Lib | null {
+  try {
+    return Deno.dlopen(path, SYMBOLS);
+  } catch {
+    // Missing file, missing symbol, or no --allow-ffi: all mean "use the stock kernels".
+    return null;
+  }
+}
+
+function wrap(path: string, lib: Lib, threads: number): OpenBlas {
+  const s = lib.symbols;
+  s.openblas_set_num_threads(threads);
+  const blas = {
+    path,
+    threads: s.openblas_get_num_threads(),
+    sgemm(
+      transA: boolean,
+      transB: boolean,
+      m: number,
+      n: number,
+      k: number,
+      alpha: number,
+      a: Deno.PointerValue,
+      lda: number,
+      b: Deno.PointerValue,
+      ldb: number,
+      beta: number,
+      c: Deno.PointerValue,
+      ldc: number,
+    ) {
+      s.cblas_sgemm(
+        CBLAS_ROW_MAJOR,
+        transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        lda,
+        b,
+        ldb,
+        beta,
+        c,
+        ldc,
+      );
+    },
+    setThreads(n: number) {
+      s.openblas_set_num_threads(n);
+      blas.threads = s.openblas_get_num_threads();
+    },
+  };
+  return blas;
+}
+
+function readEnv(): Record<string, string | undefined> {
+  try {
+    return Deno.env.toObject();
+  } catch {
+    return {}; // no --allow-env: behave as if nothing is set
+  }
+}

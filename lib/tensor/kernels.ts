@@ -1,0 +1,266 @@
+/**
+ * Faster matrix products for the wasm backend: `BatchMatMul` and `_FusedMatMul` re-registered to call
+ * OpenBLAS `cblas_sgemm` directly on the tensors' memory inside the wasm heap.
+ *
+ * Why: under Deno the wasm backend is single-threaded, and its product with a transpose flag — which every
+ * backward pass of a dense layer uses — is 13–16× slower than the plain product. sgemm takes the transpose
+ * flags natively, so forward and backward run at BLAS speed with no copies. Products run in float32 exactly
+ * as the stock kernel does; only the summation order differs (results agree to float rounding).
+ *
+ * Opt-in: a training stage calls {@linkcode registerFastKernels} after `useBackend`. Without OpenBLAS, with
+ * `VSC_BLAS=off`, or on another backend, nothing changes and the description says "stock". Anything the fast
+ * path does not cover (non-float32, zero-size, a PReLU or non-vector bias in the fused product) goes to the
+ * original kernel.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { type OpenBlas, openOpenBlas } from "./blas/openblas.ts";
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type WasmBackend = {
+  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+};
+type KernelArgs = {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+};
+type KernelFunc = (args: KernelArgs) => TensorInfo;
+
+/** Kernels this module replaces, with the stock configs it restores. */
+const REPLACED = ["BatchMatMul", "_FusedMatMul"] as const;
+const FAST = Symbol("vsc.fastKernel");
+const stock = new Map<string, tf.KernelConfig>();
+
+/** Options of {@linkcode registerFastKernels}. */
+export interface FastKernelOptions {
+  /** The BLAS to call; `null` forces the stock kernels. @default openOpenBlas() */
+  blas?: OpenBlas | null;
+}
+
+/**
+ * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
+ * OpenBLAS is available. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads)"` or
+ * `"stock"` (with the reason in parentheses).
+ *
+ * @example
+ * ```ts
+ * import { registerFastKernels } from "./kernels.ts";
+ * import { useBackend } from "./backend.ts";
+ * await useBackend("cpu");
+ * if (registerFastKernels() !== "stock (backend cpu)") throw new Error("cpu must keep stock kernels");
+ * ```
+ */
+export function registerFastKernels(options: FastKernelOptions = {}): string {
+  const backendName = tf.getBackend();
+  if (backendName !== "wasm") return `stock (backend ${backendName})`;
+  const blas = options.blas === undefined ? openOpenBlas() : options.blas;
+  if (blas === null) return "stock (OpenBLAS not found or VSC_BLAS=off)";
+  const fast: Record<(typeof REPLACED)[number], (orig: KernelFunc) => KernelFunc> = {
+    BatchMatMul: (orig) => (args) => batchMatMul(blas, args) ?? orig(args),
+    _FusedMatMul: (orig) => (args) => fusedMatMul(blas, args) ?? orig(args),
+  };
+  for (const name of REPLACED) {
+    const current = tf.getKernel(name, "wasm");
+    if (current === undefined) continue;
+    const original = stock.get(name) ?? current;
+    stock.set(name, original);
+    const config = {
+      ...original,
+      kernelFunc: fast[name](original.kernelFunc as unknown as KernelFunc) as unknown as tf.KernelFunc,
+      [FAST]: true,
+    };
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(config);
+  }
+  return `openblas sgemm (${blas.threads} thread${blas.threads === 1 ? "" : "s"})`;
+}
+
+/** Put the stock wasm kernels back (for benchmarks that compare both). Safe to call when none were replaced. */
+export function unregisterFastKernels(): void {
+  for (const [name, config] of stock) {
+    const current = tf.getKernel(name, "wasm") as (tf.KernelConfig & { [FAST]?: boolean }) | undefined;
+    if (current?.[FAST]) tf.unregisterKernel(name, "wasm");
+    if (tf.getKernel(name, "wasm") === undefined) tf.registerKernel(config);
+  }
+  stock.clear();
+}
+
+/** Whether the wasm `BatchMatMul` currently runs through OpenBLAS. */
+export function fastKernelsActive(): boolean {
+  return Boolean((tf.getKernel("BatchMatMul", "wasm") as { [FAST]?: boolean } | undefined)?.[FAST]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The product itself
+
+/** A product's geometry: op(A) is m×k, op(B) is k×n, per output batch the A and B batch indices. */
+interface Plan {
+  m: number;
+  n: number;
+  k: number;
+  outShape: number[];
+  aIndex: Int32Array; // [nBatch] batch index into A for each output batch
+  bIndex: Int32Array; // [nBatch] batch index into B
+}
+
+/** The product's geometry, or `null` when the shapes are not a valid product (the stock kernel then throws). */
+function plan(a: number[], b: number[], transA: boolean, transB: boolean): Plan | null {
+  if (a.length < 2 || b.length < 2) return null;
+  const [ar, ac] = a.slice(-2), [br, bc] = b.slice(-2);
+  const m = transA ? ac : ar, k = transA ? ar : ac;
+  const kb = transB ? bc : br, n = transB ? br : bc;
+  if (k !== kb) return null;
+  const aBatch = a.slice(0, -2), bBatch = b.slice(0, -2);
+  const rank = Math.max(aBatch.length, bBatch.length);
+  const outBatch: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = aBatch[aBatch.length - rank + i] ?? 1, db = bBatch[bBatch.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) return null;
+    outBatch.push(da === 1 ? db : da);
+  }
+  const nBatch = outBatch.reduce((p, d) => p * d, 1);
+  return {
+    m,
+    n,
+    k,
+    outShape: [...outBatch, m, n],
+    aIndex: broadcastIndex(aBatch, outBatch, nBatch),
+    bIndex: broadcastIndex(bBatch, outBatch, nBatch),
+  };
+}
+
+/** For each output batch (row-major over `outBatch`), the flat index of the input batch it reads (numpy broadcasting). */
+function broadcastIndex(inBatch: number[], outBatch: number[], nBatch: number): Int32Array {
+  const index = new Int32Array(nBatch);
+  const offset = outBatch.length - inBatch.length;
+  for (let o = 0; o < nBatch; o++) {
+    let rest = o, flat = 0, stride = 1;
+    for (let d = outBatch.length - 1; d >= 0; d--) {
+      const coord = rest % outBatch[d];
+      rest = Math.floor(rest / outBatch[d]);
+      const id = d - offset;
+      if (id >= 0) {
+        if (inBatch[id] !== 1) flat += coord * stride;
+        stride *= inBatch[id];
+      }
+    }
+    index[o] = flat;
+  }
+  return index;
+}
+
+/**
+ * `out[i] ← alpha·op(A[aIndex[i]])·op(B[bIndex[i]]) + beta·out[i]` for every output batch, on heap offsets.
+ * When B is shared by every batch and A is not transposed, the A batches are stacked into one tall sgemm.
+ */
+function gemmBatches(
+  blas: OpenBlas,
+  heap: Uint8Array,
+  p: Plan,
+  aOff: number,
+  bOff: number,
+  outOff: number,
+  transA: boolean,
+  transB: boolean,
+  beta: number,
+): void {
+  const { m, n, k, aIndex, bIndex } = p;
+  const base = Deno.UnsafePointer.of(heap as Uint8Array<ArrayBuffer>);
+  const at = (off: number) => Deno.UnsafePointer.offset(base!, off);
+  const lda = Math.max(1, transA ? m : k), ldb = Math.max(1, transB ? k : n), ldc = Math.max(1, n);
+  const nBatch = aIndex.length;
+  const sharedB = bIndex.every((i) => i === 0);
+  const contiguousA = aIndex.every((i, j) => i === j);
+  if (nBatch > 1 && sharedB && contiguousA && !transA) {
+    blas.sgemm(false, transB, nBatch * m, n, k, 1, at(aOff), lda, at(bOff), ldb, beta, at(outOff), ldc);
+    return;
+  }
+  for (let i = 0; i < nBatch; i++) {
+    blas.sgemm(
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      1,
+      at(aOff + 4 * aIndex[i] * m * k),
+      lda,
+      at(bOff + 4 * bIndex[i] * k * n),
+      ldb,
+      beta,
+      at(outOff + 4 * i * m * n),
+      ldc,
+    );
+  }
+}
+
+function isFloat(...ts: (TensorInfo | undefined)[]): boolean {
+  return ts.every((t) => t === undefined || t.dtype === "float32");
+}
+
+/** `BatchMatMul` through sgemm, or `null` to use the stock kernel. */
+function batchMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const { a, b } = inputs;
+  const transA = Boolean(attrs?.transposeA), transB = Boolean(attrs?.transposeB);
+  if (!a || !b || !isFloat(a, b)) return null;
+  const p = plan(a.shape, b.shape, transA, transB);
+  if (p === null || p.m * p.n * p.k === 0) return null;
+  const be = backend as WasmBackend;
+  const out = be.makeOutput(p.outShape, "float32"); // may grow the heap: read offsets and the heap after it
+  const off = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
+  gemmBatches(blas, be.wasm.HEAPU8, p, off(a), off(b), off(out), transA, transB, 0);
+  return out;
+}
+
+/** Activations the fused product supports here, applied in place. */
+const ACTIVATIONS: Record<string, ((v: Float32Array, alpha: number) => void) | undefined> = {
+  linear: () => {},
+  relu: (v) => {
+    for (let i = 0; i < v.length; i++) if (!(v[i] > 0)) v[i] = 0;
+  },
+  relu6: (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = v[i] > 0 ? (v[i] < 6 ? v[i] : 6) : 0;
+  },
+  leakyrelu: (v, alpha) => {
+    for (let i = 0; i < v.length; i++) if (v[i] < 0) v[i] *= alpha;
+  },
+  sigmoid: (v) => {
+    for (let i = 0; i < v.length; i++) v[i] = 1 / (1 + Math.exp(-v[i]));
+  },
+  elu: (v) => {
+    for (let i = 0; i < v.length; i++) if (v[i] < 0) v[i] = Math.exp(v[i]) - 1;
+  },
+};
+
+/**
+ * `_FusedMatMul` through sgemm: the output is pre-filled with the bias rows, sgemm accumulates into it
+ * (beta = 1), then the activation runs in place. `null` (stock kernel) for PReLU, a bias that is not a vector
+ * of length n or 1, or anything `batchMatMul` would decline.
+ */
+function fusedMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+  const { a, b, bias, preluActivationWeights } = inputs;
+  const transA = Boolean(attrs?.transposeA), transB = Boolean(attrs?.transposeB);
+  const activation = ACTIVATIONS[String(attrs?.activation ?? "linear")];
+  if (!a || !b || !isFloat(a, b, bias) || preluActivationWeights || !activation) return null;
+  const p = plan(a.shape, b.shape, transA, transB);
+  if (p === null || p.m * p.n * p.k === 0) return null;
+  const biasLength = bias ? bias.shape.reduce((x, d) => x * d, 1) : 0;
+  if (bias && !(bias.shape.length <= 1 && (biasLength === 1 || biasLength === p.n))) return null;
+  const be = backend as WasmBackend;
+  const out = be.makeOutput(p.outShape, "float32");
+  const heapF32 = be.wasm.HEAPF32, off = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
+  const size = p.outShape.reduce((x, d) => x * d, 1);
+  const y = heapF32.subarray(off(out) / 4, off(out) / 4 + size);
+  if (bias) {
+    const bv = heapF32.subarray(off(bias) / 4, off(bias) / 4 + biasLength);
+    if (bv.length === 1) y.fill(bv[0]);
+    else for (let r = 0; r < size; r += p.n) y.set(bv, r);
+  }
+  gemmBatches(blas, be.wasm.HEAPU8, p, off(a), off(b), off(out), transA, transB, bias ? 1 : 0);
+  activation(y, Number(attrs?.leakyreluAlpha ?? 0.2));
+  return out;
+}

@@ -1,0 +1,270 @@
+/**
+ * The DNN-generator VSC model of the Fashion-MNIST and CelebA experiments (spec 3.1–3.2): a conv encoder with
+ * Linear heads, the latent layer of `../latent.ts` (one implementation of every prior, sampler and KL), and a
+ * conv decoder that decodes all B·J samples as one batch (so decoder BN statistics mix samples, as in the code).
+ *
+ * One training step (spec 3.2), reading like the authors' `train_vsc_*.py` loop:
+ *   1. encoder forward (BN in training mode) → heads [B, K] each;
+ *   2. J samples per datum → z [B·J, K] (row b·J + j) and the raw per-datum KL;
+ *   3. decode → x̂ [B·J, H, W, C]; recon_bj = mean over pixels of (x_b − x̂_bj)²;
+ *   4. objective: max-ELBO selection of recon + β·ΣKL (`vscObjective`);
+ *   5. Adam (lr from the cycle schedule, betas (0.5, 0.999)) with coupled L2 weight decay 1e-5;
+ *   6. BN running statistics updated; iteration counter (drives warm-up, temperature, lr) advances.
+ *
+ * Evaluation (`encodeSelect`, spec 3.4): eval-mode BN, warm-up ramped to 1 and τ = 0.01 (`ramp_hyperparams`),
+ * J samples (20 in the paper), and the best-reconstructing sample is the code.
+ *
+ * @module
+ */
+import { tf } from "../../tensor/tf.ts";
+import type { Rng } from "../../tensor/rng.ts";
+import { headNames, type LatentSpec, sampleLatent, type Schedule, vscObjective } from "../latent.ts";
+import { concreteTemperature, cycleLearningRate, scaleWarmup } from "../../sparse/schedules.ts";
+import { type Architecture, architectureFor } from "./architectures.ts";
+import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
+import { applyBatchNormUpdates, type BatchNormUpdate } from "./layers.ts";
+import { Adam } from "./adam.ts";
+
+/** Everything that sets up a conv VSC model; saved with its weights. */
+export interface ConvVscConfig {
+  dataset: "fashion_mnist" | "celeba";
+  spec: LatentSpec;
+  latentDim: number;
+  /** Samples J per datum in training. */
+  samples: number;
+  /** "max" (max-ELBO, the paper's) or "avg". */
+  selection: "max" | "avg";
+  /** KL weight β (FMNIST 0.01, CelebA 1e-3). */
+  beta: number;
+  /** Peak learning rate of the cycle schedule (3e-4). */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  weightDecay: number;
+  /** Iterations the cycle schedule spans (epochs × iterations per epoch). */
+  totalIterations: number;
+  warmupProportion: number;
+  /** Spike-and-slab slab warm-up w: start, first iteration that increments (FMNIST 500, CelebA 1500), step. */
+  scaleWarmupStart: number;
+  scaleWarmupFrom: number;
+  scaleWarmupIncrement: number;
+  /** Concrete temperature τ: start, per-iteration factor, floor (0.005 in the DNN scripts). */
+  temperatureStart: number;
+  temperatureDecay: number;
+  temperatureMin: number;
+}
+
+/** The paper's settings for a dataset (spec 3.2), to be overridden by stage params. */
+export function defaultConvVscConfig(
+  dataset: "fashion_mnist" | "celeba",
+  spec: LatentSpec,
+  latentDim: number,
+): ConvVscConfig {
+  return {
+    dataset,
+    spec,
+    latentDim,
+    samples: dataset === "celeba" ? 10 : 20,
+    selection: "max",
+    beta: dataset === "celeba" ? 1e-3 : 0.01,
+    lr: 3e-4,
+    beta1: 0.5,
+    beta2: 0.999,
+    weightDecay: 1e-5,
+    totalIterations: 1,
+    warmupProportion: 0.05,
+    scaleWarmupStart: 0.1,
+    scaleWarmupFrom: dataset === "celeba" ? 1500 : 500,
+    scaleWarmupIncrement: 2e-4,
+    temperatureStart: 1,
+    temperatureDecay: 0.9995,
+    temperatureMin: 0.005,
+  };
+}
+
+/** Statistics of one training step. */
+export interface ConvStepStats {
+  /** The objective (selected sample's pixel-mean MSE + β·ΣKL, batch mean). */
+  loss: number;
+  /** Learning rate used. */
+  lr: number;
+}
+
+/** Codes and reconstructions of a batch at evaluation (plain arrays; the caller accumulates them). */
+export interface ConvEncoded {
+  /** Selected codes [B, K]. */
+  codes: Float32Array;
+  /** Decoded selected codes [B, H, W, C]. */
+  recon: Float32Array;
+  /** Per-image pixel-mean squared error of the selected sample [B]. */
+  mse: Float32Array;
+}
+
+/** A conv VSC model with its optimiser; owns its tensors (call `dispose`). */
+export class ConvVsc {
+  readonly config: ConvVscConfig;
+  readonly arch: Architecture;
+  readonly encoder: ConvEncoder;
+  readonly decoder: ConvDecoder;
+  readonly #optimizer: Adam;
+  /** Training iterations done so far (drives every schedule). */
+  iteration = 0;
+
+  constructor(config: ConvVscConfig, rng: Rng) {
+    this.config = config;
+    this.arch = architectureFor(config.dataset);
+    this.encoder = new ConvEncoder(this.arch, headNames(config.spec), config.latentDim, rng.fork("encoder"));
+    this.decoder = new ConvDecoder(this.arch, config.latentDim, rng.fork("decoder"));
+    this.#optimizer = new Adam(this.trainable(), {
+      beta1: config.beta1,
+      beta2: config.beta2,
+      weightDecay: config.weightDecay,
+    });
+  }
+
+  /** Trainable variables in a stable order. */
+  trainable(): tf.Variable[] {
+    return [...Object.values(this.encoder.named().params), ...Object.values(this.decoder.named().params)];
+  }
+
+  /** Warm-up w and temperature τ at the current iteration: only the spike-and-slab is warmed in the DNN scripts. */
+  schedule(): Schedule {
+    const c = this.config;
+    return {
+      warmup: c.spec.prior === "spike_slab"
+        ? scaleWarmup(this.iteration, {
+          initial: c.scaleWarmupStart,
+          start: c.scaleWarmupFrom,
+          increment: c.scaleWarmupIncrement,
+        })
+        : 1,
+      temperature: concreteTemperature(this.iteration, {
+        initial: c.temperatureStart,
+        rate: c.temperatureDecay,
+        tempMin: c.temperatureMin,
+      }),
+    };
+  }
+
+  /**
+   * Learning rate of the cycle schedule at the current iteration. Runs too short for a warm-up phase of at least
+   * one iteration (fewer than 1/warmupProportion = 20 iterations: smoke tests) use the constant peak rate.
+   */
+  learningRate(): number {
+    const c = this.config;
+    if (Math.floor(c.totalIterations * c.warmupProportion) < 1) return c.lr;
+    return cycleLearningRate(this.iteration, {
+      nIter: c.totalIterations,
+      lrMax: c.lr,
+      warmupProportion: c.warmupProportion,
+    });
+  }
+
+  /** Decode z [N, K] in eval mode (running BN statistics) → [N, H, W, C]. */
+  decode(z: tf.Tensor2D): tf.Tensor4D {
+    return tf.tidy(() => this.decoder.forward(z));
+  }
+
+  /** Per-sample pixel-mean squared error [B, J] of x [B, H, W, C] against x̂ [B·J, H, W, C] (row b·J + j). */
+  #recon(x: tf.Tensor4D, xhat: tf.Tensor4D, J: number): tf.Tensor2D {
+    const B = x.shape[0];
+    const P = x.shape[1] * x.shape[2] * x.shape[3];
+    const xrep = tf.reshape(tf.tile(tf.reshape(x, [B, 1, P]), [1, J, 1]), [B * J, P]); // [B·J, P]
+    const err = tf.mean(tf.square(tf.sub(xrep, tf.reshape(xhat, [B * J, P]))), 1); // [B·J]
+    return tf.reshape(err, [B, J]); // [B, J]
+  }
+
+  /** One training step on a batch x [B, H, W, C] in [0, 1]. */
+  trainStep(x: tf.Tensor4D, rng: Rng): ConvStepStats {
+    const c = this.config;
+    const J = c.samples;
+    const sched = this.schedule();
+    const lr = this.learningRate();
+    const updates: BatchNormUpdate[] = [];
+    const objective = () => {
+      const heads = this.encoder.forward(x, updates); // 1. [B, K] each
+      const latent = sampleLatent(heads as never, c.spec, J, rng, sched); // 2. z [B·J, K], kl [B]
+      const xhat = this.decoder.forward(latent.z, updates); // 3. [B·J, H, W, C]
+      const recon = this.#recon(x, xhat, J); // [B, J]
+      return vscObjective(recon, latent.kl, c.beta, c.selection).loss as tf.Scalar; // 4.
+    };
+    const { value, grads } = tf.variableGrads(objective, this.trainable());
+    this.#optimizer.apply(grads, lr); // 5.
+    applyBatchNormUpdates(updates); // 6.
+    const loss = value.dataSync()[0];
+    value.dispose();
+    tf.dispose(grads);
+    this.iteration++;
+    return { loss, lr };
+  }
+
+  /**
+   * Evaluation codes (spec 3.4): eval-mode BN, ramped warm-up (w = 1, τ = 0.01), J samples per image, and the
+   * best-reconstructing sample (max-ELBO: the KL does not depend on the sample).
+   */
+  encodeSelect(x: tf.Tensor4D, rng: Rng, J = 20): ConvEncoded {
+    const c = this.config;
+    const B = x.shape[0];
+    const K = c.latentDim;
+    const [zAll, xhatAll, err] = tf.tidy(() => {
+      const heads = this.encoder.forward(x);
+      const latent = sampleLatent(heads as never, c.spec, J, rng, { warmup: 1, temperature: 0.01 });
+      const xhat = this.decoder.forward(latent.z); // [B·J, H, W, C]
+      return [latent.z, xhat, this.#recon(x, xhat, J)]; // [B·J, K], [B·J, H, W, C], [B, J]
+    });
+    // Best-of-J on the host: row b·J + argmin_j err[b, j].
+    const e = err.dataSync();
+    const rows = new Int32Array(B);
+    const best = new Float32Array(B);
+    for (let b = 0; b < B; b++) {
+      let j0 = 0;
+      for (let j = 1; j < J; j++) if (e[b * J + j] < e[b * J + j0]) j0 = j;
+      rows[b] = b * J + j0;
+      best[b] = e[b * J + j0];
+    }
+    const [codes, recon] = tf.tidy(() => {
+      const idx = tf.tensor1d(rows, "int32");
+      return [tf.gather(zAll, idx), tf.gather(xhatAll, idx)]; // [B, K], [B, H, W, C]
+    });
+    tf.dispose([zAll, xhatAll, err]);
+    const mse = best;
+    const out = {
+      codes: codes.dataSync() as Float32Array,
+      recon: recon.dataSync() as Float32Array,
+      mse,
+    };
+    if (out.codes.length !== B * K) {
+      throw new RangeError(`Cannot encode: expected ${B * K} code values, got ${out.codes.length}`);
+    }
+    tf.dispose([codes, recon]);
+    return out;
+  }
+
+  /** Every tensor to save (parameters and BN buffers), by name. */
+  named(): Record<string, tf.Variable> {
+    const e = this.encoder.named(), d = this.decoder.named();
+    const out: Record<string, tf.Variable> = {};
+    for (const [k, v] of Object.entries({ ...e.params, ...e.buffers })) out[`enc.${k}`] = v;
+    for (const [k, v] of Object.entries({ ...d.params, ...d.buffers })) out[`dec.${k}`] = v;
+    return out;
+  }
+
+  /** Restore saved tensors (from `named()` of a model with the same config). */
+  load(saved: Record<string, tf.Tensor>): void {
+    for (const [name, v] of Object.entries(this.named())) {
+      const t = saved[name];
+      if (!t) throw new Error(`Cannot load conv model: saved weights have no tensor "${name}"`);
+      if (t.shape.join() !== v.shape.join()) {
+        throw new RangeError(
+          `Cannot load conv model: "${name}" has shape [${t.shape}], expected [${v.shape}]`,
+        );
+      }
+      v.assign(t);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.named()));
+    this.#optimizer.dispose();
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The linear-generator model of the paper's Section 4.1: x ≈ A z with a 256-atom dictionary A, codes z
+ * inferred either by FISTA (the MAP baseline) or by an MLP inference network with one of the variational
+ * methods. One training iteration follows spec 1.2:
+ *
+ *   1. encoder step: forward with the current A, backward, SGD+Nesterov step at the cycle-scheduled rate;
+ *   2. dictionary step with the (thresholded) codes and selection weights of that same forward pass;
+ *   3. warm-up and temperature updates (they are functions of the iteration counter).
+ *
+ * The three loss scalings of the authors' code are kept distinct on purpose (spec 4.4): the encoder loss is
+ * the pixel-mean MSE + β·ΣKL, the dictionary follows the gradient of ½·pixel-sum error + γ‖A‖²_F, and the
+ * validation loss (metrics stage) uses ½·sum + λ‖b‖₁.
+ *
+ * @module
+ */
+import { tf } from "../tensor/tf.ts";
+import type { Rng } from "../tensor/rng.ts";
+import { headNames, type LatentSpec, sampleLatent, type Schedule, vscObjective } from "./latent.ts";
+import { MlpEncoder } from "./mlp_encoder.ts";
+import type { VariationalMethod } from "./methods.ts";
+import { solveLasso } from "../sparse/lasso.ts";
+import { spectralNormSquared } from "../sparse/spectral_norm.ts";
+import { dictionaryStep } from "../sparse/dictionary_step.ts";
+import {
+  concreteTemperature,
+  cycleLearningRate,
+  dictionaryLearningRate,
+  fistaLambdaWarmup,
+  scaleWarmup,
+} from "../sparse/schedules.ts";
+
+/** Everything that sets up a linear-generator model; saved with its weights. */
+export interface LinearVscConfig {
+  method: VariationalMethod | "fista";
+  /** Latent layer of the variational methods; null for FISTA. */
+  spec: LatentSpec | null;
+  /** Samples J per datum. */
+  samples: number;
+  /** "max" (max-ELBO, eq. 9) or "avg" (eq. 7). */
+  selection: "max" | "avg";
+  /** KL weight β. */
+  beta: number;
+  patchDim: number;
+  atoms: number;
+  /** Backbone widths of the inference network (paper Table 3: 512, 1024, 512, 256). */
+  hidden: number[];
+  /** Peak encoder learning rate of the cycle schedule (spec 1.4). */
+  encoderLr: number;
+  momentum: number;
+  /** Iterations the cycle schedule spans (epochs × iterations per epoch). */
+  totalIterations: number;
+  warmupProportion: number;
+  /** Dictionary learning rate η at epoch 0 and its per-epoch decay factor. */
+  dictLr: number;
+  dictLrDecay: number;
+  /** Frobenius regulariser γ of the dictionary update. */
+  frobenius: number;
+  /** FISTA baseline: λ, its warm-up, iteration cap and tolerance (spec 1.8). */
+  fistaLambda: number;
+  fistaWarmupStart: number;
+  fistaWarmupIncrement: number;
+  fistaMaxIter: number;
+  fistaTol: number;
+  /** Laplace/slab scale warm-up w (spec 1.7): start value, first iteration that increments, increment. */
+  scaleWarmupStart: number;
+  scaleWarmupFrom: number;
+  scaleWarmupIncrement: number;
+  /** Concrete temperature τ: start, per-iteration factor, floor. */
+  temperatureStart: number;
+  temperatureDecay: number;
+  temperatureMin: number;
+}
+
+/** Statistics of one training iteration. */
+export interface StepStats {
+  /** Encoder objective (pixel-mean MSE + β·ΣKL of the selected sample), or FISTA's objective per patch. */
+  loss: number;
+  /** Fraction of non-zero code entries in the batch. */
+  nonzero: number;
+}
+
+/** Codes of a batch at evaluation, with what the metrics need. Plain arrays: the caller accumulates them. */
+export interface EncodedBatch {
+  /** Selected codes [B, K]. */
+  codes: Float32Array;
+  /** Per-sample encoder loss L_bj [B, J] (pixel-mean MSE + β·ΣKL); empty for FISTA. */
+  perSample: Float32Array;
+  /** Per-latent KL [B, K]; empty for FISTA. */
+  klPerLatent: Float32Array;
+}
+
+/** A linear generator with its inference procedure; owns its tensors (call `dispose`). */
+export class LinearVsc {
+  readonly config: LinearVscConfig;
+  /** Dictionary A [D, K]. */
+  dictionary: tf.Tensor2D;
+  readonly encoder: MlpEncoder | null;
+  readonly #optimizer: tf.MomentumOptimizer | null;
+  /** Training iterations done so far (drives every schedule). */
+  iteration = 0;
+  /** Epochs finished so far (drives the dictionary learning-rate decay). */
+  epoch = 0;
+  /** Top eigenvector of AᵀA from the last FISTA solve: A moves little per step, so it warm-starts the next. */
+  #powerVector: Float64Array | undefined;
+
+  constructor(config: LinearVscConfig, rng: Rng) {
+    if ((config.method === "fista") !== (config.spec === null)) {
+      throw new TypeError(`Cannot build model: method "${config.method}" and its latent spec disagree`);
+    }
+    this.config = config;
+    // A: i.i.d. N(0, 1), then every column scaled to unit L2 norm (spec 1.2).
+    this.dictionary = tf.tidy(() => {
+      const a = tf.tensor2d(rng.fork("dictionary").normalArray(config.patchDim * config.atoms), [
+        config.patchDim,
+        config.atoms,
+      ]);
+      return tf.div(a, tf.norm(a, 2, 0, true)); // [D, K]
+    });
+    this.encoder = config.spec
+      ? new MlpEncoder(headNames(config.spec), rng.fork("encoder"), {
+        inputDim: config.patchDim,
+        hidden: config.hidden,
+        latentDim: config.atoms,
+      })
+      : null;
+    this.#optimizer = this.encoder ? tf.train.momentum(config.encoderLr, config.momentum, true) : null;
+  }
+
+  /** Warm-up w and temperature τ at the current iteration (spec 1.7); w = 1 for Gaussian bases. */
+  schedule(): Schedule {
+    const c = this.config;
+    const warmed = c.spec?.prior === "laplace" || c.spec?.prior === "spike_slab";
+    return {
+      warmup: warmed
+        ? scaleWarmup(this.iteration, {
+          initial: c.scaleWarmupStart,
+          start: c.scaleWarmupFrom,
+          increment: c.scaleWarmupIncrement,
+        })
+        : 1,
+      temperature: concreteTemperature(this.iteration, {
+        initial: c.temperatureStart,
+        rate: c.temperatureDecay,
+        tempMin: c.temperatureMin,
+      }),
+    };
+  }
+
+  /** One training iteration on a batch x [B, D]. */
+  trainStep(x: tf.Tensor2D, rng: Rng): StepStats {
+    const c = this.config;
+    const dictLr = dictionaryLearningRate(this.epoch, { initial: c.dictLr, decay: c.dictLrDecay });
+    let codes: tf.Tensor2D;
+    let weights: tf.Tensor2D;
+    let loss: number;
+    if (this.encoder === null) {
+      // FISTA baseline: MAP codes at the warmed-up λ, weight 1 per datum.
+      const tau = c.fistaLambda *
+        fistaLambdaWarmup(this.iteration, { initial: c.fistaWarmupStart, increment: c.fistaWarmupIncrement });
+      const solved = solveLasso(x, this.dictionary, {
+        tau,
+        maxIter: c.fistaMaxIter,
+        tol: c.fistaTol,
+        lipschitz: this.#lipschitz(),
+      });
+      codes = solved.codes;
+      weights = tf.ones([x.shape[0], 1]);
+      loss = solved.itstats.objective / x.shape[0];
+    } else {
+      // 1. Encoder step.
+      this.#optimizer!.setLearningRate(cycleLearningRate(this.iteration, {
+        nIter: c.totalIterations,
+        lrMax: c.encoderLr,
+        warmupProportion: c.warmupProportion,
+      }));
+      const out = this.#forward(x, c.samples, rng, this.schedule(), true);
+      tf.dispose([out.perSample, out.klPerLatent]);
+      codes = out.z;
+      weights = out.weights;
+      loss = out.loss;
+    }
+    // 2. Dictionary step with the codes of that same forward pass.
+    const nonzero = tf.tidy(() => tf.mean(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]);
+    const next = dictionaryStep(this.dictionary, { x, z: codes, w: weights }, {
+      lr: dictLr,
+      gamma: c.frobenius,
+    });
+    this.dictionary.dispose();
+    this.dictionary = next;
+    codes.dispose();
+    weights.dispose();
+    // 3. Schedules advance with the counter.
+    this.iteration++;
+    return { loss, nonzero };
+  }
+
+  /** ‖A‖₂² by power iteration warm-started from the previous call's eigenvector. */
+  #lipschitz(): number {
+    const { value, vector } = spectralNormSquared(this.dictionary, { v0: this.#powerVector });
+    this.#powerVector = vector;
+    return value;
+  }
+
+  /** Call after each epoch: the dictionary learning rate decays per epoch. */
+  endEpoch(): void {
+    this.epoch++;
+  }
+
+  /**
+   * Encoder forward over J samples, decode with A, and the authors' objective. With `train`, also takes the
+   * optimizer step. Returns the thresholded samples z [B·J, K] and selection weights [B, J] (caller disposes).
+   */
+  #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, train: boolean) {
+    const c = this.config;
+    const [B, D] = x.shape;
+    let z!: tf.Tensor2D;
+    let weights!: tf.Tensor2D;
+    let perSample!: tf.Tensor2D;
+    let klPerLatent!: tf.Tensor2D;
+    const objective = () => {
+      const heads = this.encoder!.forward(x);
+      const latent = sampleLatent(heads as never, c.spec!, J, rng, sched);
+      const xhat = tf.matMul(latent.z, tf.transpose(this.dictionary)); // [B·J, D]
+      const xrep = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, J, 1]), [B * J, D]); // [B·J, D]
+      const recon = tf.reshape(tf.mean(tf.square(tf.sub(xrep, xhat)), 1), [B, J]) as tf.Tensor2D; // [B, J]
+      const obj = vscObjective(recon, latent.kl, c.beta, c.selection);
+      z = tf.keep(latent.z);
+      weights = tf.keep(obj.weights);
+      perSample = tf.keep(obj.perSample);
+      klPerLatent = tf.keep(latent.klPerLatent);
+      return obj.loss;
+    };
+    let loss: number;
+    if (train) {
+      const { value, grads } = tf.variableGrads(objective, this.encoder!.variables());
+      this.#optimizer!.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+      loss = value.dataSync()[0];
+      value.dispose();
+      tf.dispose(grads);
+    } else {
+      const value = tf.tidy(objective);
+      loss = value.dataSync()[0];
+      value.dispose();
+    }
+    return { z, weights, perSample, klPerLatent, loss };
+  }
+
+  /**
+   * Codes for evaluation (spec 1.9, 2.8): the selected (best-of-J) thresholded sample per datum, with warm-ups
+   * ramped to their final values; FISTA codes at the full λ for the baseline.
+   */
+  encode(x: tf.Tensor2D, J: number, rng: Rng): EncodedBatch {
+    const c = this.config;
+    if (this.encoder === null) {
+      const { codes } = solveLasso(x, this.dictionary, {
+        tau: c.fistaLambda,
+        maxIter: c.fistaMaxIter,
+        tol: c.fistaTol,
+        lipschitz: this.#lipschitz(),
+      });
+      const out = {
+        codes: codes.dataSync() as Float32Array,
+        perSample: new Float32Array(),
+        klPerLatent: new Float32Array(),
+      };
+      codes.dispose();
+      return out;
+    }
+    // Evaluation ramps the warm-up to 1 and the temperature to 0.01, as the authors' ramp_hyperparams().
+    const out = this.#forward(x, J, rng, { warmup: 1, temperature: 0.01 }, false);
+    const [B] = x.shape;
+    const K = c.atoms;
+    const selected = tf.tidy(() => {
+      const z3 = tf.reshape(out.z, [B, J, K]); // [B, J, K]
+      const w3 = tf.expandDims(out.weights, 2); // [B, J, 1]
+      // For "max" the weights are one-hot, so this is the selected sample; for "avg" take the first sample,
+      // as the authors draw one uniformly (all are exchangeable).
+      return c.selection === "max"
+        ? tf.sum(tf.mul(z3, w3), 1)
+        : tf.squeeze(tf.slice(z3, [0, 0, 0], [B, 1, K]), [1]);
+    });
+    const result = {
+      codes: selected.dataSync() as Float32Array,
+      perSample: out.perSample.dataSync() as Float32Array,
+      klPerLatent: out.klPerLatent.dataSync() as Float32Array,
+    };
+    tf.dispose([selected, out.z, out.weights, out.perSample, out.klPerLatent]);
+    return result;
+  }
+
+  /** Tensors to save, by name. */
+  named(): Record<string, tf.Tensor> {
+    return { dictionary: this.dictionary, ...(this.encoder ? prefix("encoder.", this.encoder.named()) : {}) };
+  }
+
+  /** Restore saved tensors (from `named()` of a model with the same config). */
+  load(saved: Record<string, tf.Tensor>): void {
+    this.dictionary.dispose();
+    this.dictionary = tf.clone(saved.dictionary) as tf.Tensor2D;
+    if (this.encoder) {
+      const enc: Record<string, tf.Tensor> = {};
+      for (const [k, v] of Object.entries(saved)) if (k.startsWith("encoder.")) enc[k.slice(8)] = v;
+      this.encoder.assign(enc);
+    }
+  }
+
+  dispose(): void {
+    this.dictionary.dispose();
+    this.encoder?.dispose();
+    this.#optimizer?.dispose();
+  }
+}
+
+function prefix<T>(p: string, o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [p + k, v]));
+}

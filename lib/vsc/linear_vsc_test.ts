@@ -1,0 +1,91 @@
+import { tf } from "../tensor/tf.ts";
+import { useBackend } from "../tensor/backend.ts";
+import { Rng } from "../tensor/rng.ts";
+import { LinearVsc, type LinearVscConfig } from "./linear_vsc.ts";
+import { latentSpecFor, type VariationalMethod } from "./methods.ts";
+
+await useBackend("cpu");
+
+const D = 16;
+function config(method: VariationalMethod | "fista", samples: number): LinearVscConfig {
+  return {
+    method,
+    spec: method === "fista" ? null : latentSpecFor(method, {
+      lambdaGaussian: 0.52,
+      lambdaLaplace: 0.25,
+      spikePrior: 0.1,
+      estimator: "straight",
+    }),
+    samples,
+    selection: "max",
+    beta: 0.01,
+    patchDim: D,
+    atoms: D,
+    hidden: [8, 8],
+    encoderLr: 0.01,
+    momentum: 0.9,
+    totalIterations: 40,
+    warmupProportion: 0.05,
+    dictLr: 0.5,
+    dictLrDecay: 0.99,
+    frobenius: 1e-4,
+    fistaLambda: 2,
+    fistaWarmupStart: 0.1,
+    fistaWarmupIncrement: 1e-4,
+    fistaMaxIter: 50,
+    fistaTol: 1e-3,
+    scaleWarmupStart: 0.1,
+    scaleWarmupFrom: 2,
+    scaleWarmupIncrement: 0.1,
+    temperatureStart: 1,
+    temperatureDecay: 0.9995,
+    temperatureMin: 0.5,
+  };
+}
+
+function batch(rng: Rng, n: number): tf.Tensor2D {
+  return tf.tensor2d(rng.normalArray(n * D), [n, D]);
+}
+
+const METHODS = ["fista", "gaussian", "spike_slab", "thr_gaussian_gamma", "thr_laplacian"] as const;
+
+for (const method of METHODS) {
+  Deno.test(`LinearVsc.trainStep of ${method} leaves the live tensor count unchanged`, () => {
+    const rng = new Rng(1);
+    const model = new LinearVsc(config(method, method === "fista" ? 1 : 3), rng.fork("model"));
+    const x = batch(rng, 10);
+    model.trainStep(x, rng); // the optimizer allocates its slots on the first step
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) model.trainStep(x, rng);
+    model.endEpoch();
+    const after = tf.memory().numTensors;
+    x.dispose();
+    model.dispose();
+    if (after !== before) throw new Error(`${after - before} tensors leaked per 3 steps`);
+  });
+}
+
+Deno.test("LinearVsc.encode returns one code row per datum and exact zeros for a thresholded method", () => {
+  const rng = new Rng(2);
+  const model = new LinearVsc(config("thr_laplacian", 4), rng.fork("model"));
+  const x = batch(rng, 6);
+  const out = model.encode(x, 4, rng);
+  x.dispose();
+  model.dispose();
+  if (out.codes.length !== 6 * D || out.perSample.length !== 6 * 4 || out.klPerLatent.length !== 6 * D) {
+    throw new Error(`wrong sizes ${out.codes.length}, ${out.perSample.length}, ${out.klPerLatent.length}`);
+  }
+  if (!out.codes.some((v) => v === 0)) throw new Error("a thresholded code should contain exact zeros");
+});
+
+Deno.test("LinearVsc training lowers the Gaussian VAE's objective on a fixed batch", () => {
+  const rng = new Rng(3);
+  const model = new LinearVsc({ ...config("gaussian", 1), totalIterations: 200 }, rng.fork("model"));
+  const x = batch(rng, 20);
+  const first = model.trainStep(x, rng).loss;
+  let last = first;
+  for (let i = 0; i < 150; i++) last = model.trainStep(x, rng).loss;
+  x.dispose();
+  model.dispose();
+  if (!(last < 0.8 * first)) throw new Error(`objective went from ${first} to ${last}`);
+});

@@ -1,0 +1,86 @@
+/**
+ * Runs one stage in its own process, under permissions that confine its writes to its temp area.
+ *
+ * Usage: `deno run <permissions> pipeline/_worker.ts <job.json>`. Progress goes to stdout as JSON lines
+ * behind {@linkcode PROGRESS_PREFIX}; everything else the stage prints, and `ctx.log`, goes to the log.
+ * The result (metrics, or the error message) is written to the job's `resultPath`.
+ *
+ * @module
+ */
+import { pathToFileURL } from "node:url";
+import type { Metrics, Progress, StageContext, StageKind, Upstream } from "./stage.ts";
+
+/** Marks a stdout line as a progress message rather than stage output. */
+export const PROGRESS_PREFIX = "\u001e@progress ";
+
+/** What the engine hands the worker. */
+export interface WorkerJob {
+  /** Absolute path of the kind's `mod.ts`. */
+  module: string;
+  id: string;
+  params: StageContext["params"];
+  outDir: string;
+  inputs: Record<string, Upstream | Upstream[]>;
+  backend: string;
+  resultPath: string;
+}
+
+/** What the worker leaves in `resultPath`. */
+export type WorkerResult = { metrics: Metrics } | { error: string };
+
+if (import.meta.main) {
+  const job = JSON.parse(await Deno.readTextFile(Deno.args[0])) as WorkerJob;
+  // The engine holds our stdin open; end of stdin means it died (kill -9), so stop rather than orphan.
+  (async () => {
+    for await (const _ of Deno.stdin.readable);
+    Deno.exit(137);
+  })();
+  const encoder = new TextEncoder();
+  let lastProgress = 0;
+  const ctx: StageContext = {
+    params: job.params,
+    outDir: job.outDir,
+    backend: job.backend,
+    input(name) {
+      const bound = job.inputs[name];
+      if (bound === undefined) {
+        throw new RangeError(`Cannot read input "${name}": "${job.id}" has no such input`);
+      }
+      if (Array.isArray(bound)) {
+        throw new TypeError(`Cannot read input "${name}": it is gathered, use ctx.inputList("${name}")`);
+      }
+      return bound;
+    },
+    inputList(name) {
+      const bound = job.inputs[name];
+      if (bound === undefined) {
+        throw new RangeError(`Cannot read input "${name}": "${job.id}" has no such input`);
+      }
+      if (!Array.isArray(bound)) {
+        throw new TypeError(`Cannot read input "${name}": it is single, use ctx.input("${name}")`);
+      }
+      return bound;
+    },
+    progress(p: Progress) {
+      // At most four messages a second reach the engine; the last unit always does.
+      const now = Date.now();
+      if (now - lastProgress < 250 && p.done < p.total) return;
+      lastProgress = now;
+      Deno.stdout.writeSync(encoder.encode(`${PROGRESS_PREFIX}${JSON.stringify(p)}\n`));
+    },
+    log(message) {
+      console.error(message);
+    },
+  };
+  let result: WorkerResult;
+  try {
+    const { stage } = await import(pathToFileURL(job.module).href) as { stage: StageKind };
+    const metrics = await stage.run(ctx) ?? {};
+    result = { metrics: JSON.parse(JSON.stringify(metrics)) };
+  } catch (error) {
+    console.error(error instanceof Error ? error.stack : String(error));
+    result = { error: error instanceof Error ? error.message : String(error) };
+  }
+  await Deno.writeTextFile(job.resultPath, JSON.stringify(result));
+  Deno.exit("error" in result ? 1 : 0);
+}

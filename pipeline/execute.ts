@@ -1,0 +1,202 @@
+/**
+ * Executing a plan: instances run as soon as their upstreams are done, at most `jobs` at a time.
+ *
+ * The runner (how one stage process is started) is injected; this module owns the store protocol around
+ * it: lock the key, look again (another process may have finished it), run in a temp area, commit. A
+ * failure skips the failed instance's dependants and nothing else.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import type { PlanItem } from "./plan.ts";
+import type { Manifest } from "./manifest.ts";
+import type { Reason } from "./reason.ts";
+import type { RunEvent } from "./run_event.ts";
+import type { Metrics, Progress, Upstream } from "./stage.ts";
+import type { Store, TempArea } from "./store.ts";
+import { StageFailedError } from "./stage_failed_error.ts";
+
+/** Everything a runner needs to run one instance. */
+export interface RunJob {
+  instance: PlanItem["instance"];
+  /** Absolute path of the kind's `mod.ts`. */
+  module: string;
+  inputs: Record<string, Upstream | Upstream[]>;
+  backend: string;
+  area: TempArea;
+  logPath: string;
+}
+
+/** Runs one stage instance to completion and returns its metrics; throws when the stage fails. */
+export type StageRunner = (job: RunJob, onProgress: (p: Progress) => void) => Promise<Metrics>;
+
+/** How one instance ended. */
+export type Outcome =
+  | { id: string; status: "cached" | "ran"; manifest: Manifest }
+  | { id: string; status: "failed"; error: StageFailedError }
+  | { id: string; status: "skipped"; upstream: string };
+
+/** Options of {@linkcode execute}. */
+export interface ExecuteOptions {
+  store: Store;
+  runner: StageRunner;
+  /** Kind → absolute path of its module. */
+  modules: ReadonlyMap<string, string>;
+  backend: string;
+  /** Parallel stage processes. */
+  jobs: number;
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** Run what the plan says must run; resolve to one outcome per plan item, in plan order. */
+export async function execute(items: PlanItem[], options: ExecuteOptions): Promise<Outcome[]> {
+  const emit = options.onEvent ?? (() => {});
+  const outcomes = new Map<string, Outcome>();
+  // Instances rerun at an unchanged key (forced, corrupt) whose outputs came out different.
+  const outputsChanged = new Set<string>();
+  const waiting = [...items];
+  let running = 0;
+  let wake: () => void = () => {};
+
+  const start = (item: PlanItem, reason: Reason, replace: boolean) => {
+    running++;
+    runItem(item, reason, replace, outcomes, options, emit).then((outcome) => {
+      if (outcome.status === "ran" && item.manifest && !sameOutputs(item.manifest, outcome.manifest)) {
+        outputsChanged.add(item.instance.id);
+      }
+      outcomes.set(item.instance.id, outcome);
+      running--;
+      wake();
+    });
+  };
+
+  while (waiting.length > 0 || running > 0) {
+    for (let i = 0; i < waiting.length; i++) {
+      const item = waiting[i];
+      const upstream = upstreamIds(item);
+      if (!upstream.every((id) => outcomes.has(id))) continue;
+      const broken = upstream.find((id) => ["failed", "skipped"].includes(outcomes.get(id)!.status));
+      const changed = upstream.filter((id) => outputsChanged.has(id));
+      const reason: Reason | null = changed.length > 0 ? { type: "input", upstream: changed } : item.reason;
+      if (broken) {
+        const cause = outcomes.get(broken)!;
+        const outcome: Outcome = {
+          id: item.instance.id,
+          status: "skipped",
+          upstream: cause.status === "skipped" ? cause.upstream : broken,
+        };
+        outcomes.set(item.instance.id, outcome);
+        emit({ type: "skipped", id: item.instance.id, upstream: outcome.upstream });
+      } else if (reason === null) {
+        outcomes.set(item.instance.id, { id: item.instance.id, status: "cached", manifest: item.manifest! });
+        emit({ type: "cached", id: item.instance.id });
+      } else if (running < options.jobs) {
+        start(item, reason, reason.type === "forced" || changed.length > 0);
+      } else {
+        continue;
+      }
+      waiting.splice(i, 1);
+      i = -1;
+    }
+    if (running > 0) await new Promise<void>((resolve) => wake = resolve);
+  }
+  return items.map((item) => outcomes.get(item.instance.id)!);
+}
+
+async function runItem(
+  item: PlanItem,
+  reason: Reason,
+  replace: boolean,
+  outcomes: ReadonlyMap<string, Outcome>,
+  options: ExecuteOptions,
+  emit: (event: RunEvent) => void,
+): Promise<Outcome> {
+  const { instance } = item;
+  const { store } = options;
+  const log = store.logPath(instance.kind, instance.key);
+  const release = await store.lock(instance.kind, instance.key, {
+    onWait: (pid) => emit({ type: "waiting", id: instance.id, pid }),
+  });
+  let area: TempArea | undefined;
+  try {
+    if (!replace) {
+      const entry = await store.inspect(instance.kind, instance.key);
+      // Another process computed the key while we waited for the lock.
+      if (entry.state === "complete") {
+        emit({ type: "cached", id: instance.id });
+        return { id: instance.id, status: "cached", manifest: entry.manifest };
+      }
+      if (entry.state === "corrupt") {
+        emit({ type: "corrupt", id: instance.id, detail: entry.detail });
+        await store.remove(instance.kind, instance.key);
+      }
+    }
+    area = await store.createTempArea();
+    await Deno.mkdir(dirname(log), { recursive: true });
+    const started = new Date();
+    await Deno.writeTextFile(log, `=== ${instance.id} started ${started.toISOString()} (pid ${Deno.pid})\n`, {
+      append: true,
+    });
+    emit({ type: "start", id: instance.id, reason, log });
+    const metrics = await options.runner({
+      instance,
+      module: options.modules.get(instance.kind)!,
+      inputs: upstreamInputs(item, outcomes, store),
+      backend: options.backend,
+      area,
+      logPath: log,
+    }, (progress) => emit({ type: "progress", id: instance.id, progress }));
+    const end = new Date();
+    const manifest: Manifest = {
+      key: instance.key,
+      id: instance.id,
+      kind: instance.kind,
+      params: instance.params,
+      inputKeys: instance.inputKeys,
+      code: instance.code,
+      files: instance.files,
+      env: instance.env,
+      start: started.toISOString(),
+      end: end.toISOString(),
+      durationS: (end.getTime() - started.getTime()) / 1000,
+      metrics,
+      outputs: await store.hashOutputs(area),
+    };
+    await store.commit(area, manifest);
+    area = undefined;
+    emit({ type: "done", id: instance.id, seconds: manifest.durationS });
+    return { id: instance.id, status: "ran", manifest };
+  } catch (cause) {
+    const error = new StageFailedError(instance.id, instance.key, log, (cause as Error).message);
+    await Deno.writeTextFile(log, `=== failed: ${(cause as Error).message}\n`, { append: true }).catch(
+      () => {},
+    );
+    emit({ type: "failed", id: instance.id, error });
+    return { id: instance.id, status: "failed", error };
+  } finally {
+    if (area) await Deno.remove(area.dir, { recursive: true }).catch(() => {});
+    await release();
+  }
+}
+
+function upstreamIds(item: PlanItem): string[] {
+  return Object.values(item.instance.inputs).flat();
+}
+
+function upstreamInputs(item: PlanItem, outcomes: ReadonlyMap<string, Outcome>, store: Store) {
+  const upstream = (id: string): Upstream => {
+    const { manifest } = outcomes.get(id) as Extract<Outcome, { manifest: Manifest }>;
+    const { key, params, metrics, kind } = manifest;
+    return { id, key, params, metrics, dir: store.outDir(kind, key) };
+  };
+  return Object.fromEntries(
+    Object.entries(item.instance.inputs).map((
+      [name, ids],
+    ) => [name, Array.isArray(ids) ? ids.map(upstream) : upstream(ids)]),
+  );
+}
+
+function sameOutputs(a: Manifest, b: Manifest): boolean {
+  return JSON.stringify(Object.entries(a.outputs).sort()) ===
+    JSON.stringify(Object.entries(b.outputs).sort());
+}

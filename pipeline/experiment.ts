@@ -1,0 +1,228 @@
+/**
+ * Experiment files: `experiments/<target>.yaml` parsed and checked into an {@linkcode Experiment}.
+ *
+ * Every problem is one line naming the file, the field path and what was expected, thrown before anything
+ * runs. Parameter names and types are checked later, against the stage kinds (see `instances.ts`).
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { parseDocument } from "yaml";
+import type { Json, Params } from "./stage.ts";
+import { describe, quoteList } from "./_text.ts";
+
+/** Matrix axis → values; the cartesian product gives one instance per combination. */
+export type Matrix = Record<string, Json[]>;
+
+/** One entry of `stages:`. */
+export interface StageDecl {
+  /** Stage name, unique in the file. */
+  name: string;
+  /** Stage kind: a folder under `stages/`. */
+  kind: string;
+  /** Overrides of the kind's defaults. */
+  params: Params;
+  /** Axes in declaration order. */
+  matrix: Matrix;
+  /** Partial combinations to drop from the matrix. */
+  exclude: Params[];
+  /** Input name → upstream stage name, with a `[]` suffix when gathering every instance. */
+  inputs: Record<string, string>;
+  /** Stage whose instances this one follows one-to-one. */
+  foreach?: string;
+}
+
+/** A profile's override of one stage. */
+export interface StageOverride {
+  params: Params;
+  matrix: Matrix;
+}
+
+/** A parsed experiment file. */
+export interface Experiment {
+  /** The file as shown in messages (relative to the project root). */
+  file: string;
+  /** File name without `.yaml`. */
+  target: string;
+  description: string;
+  defaultProfile: string;
+  /** Stage whose outputs are copied to `results/` after a successful run. */
+  publish?: string;
+  /** In file order. */
+  stages: StageDecl[];
+  /** Profile name → stage name → override. */
+  profiles: Record<string, Record<string, StageOverride>>;
+}
+
+const TOP_FIELDS = ["description", "default_profile", "publish", "stages", "profiles"];
+const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "inputs", "foreach"];
+const OVERRIDE_FIELDS = ["params", "matrix"];
+
+/**
+ * Parse the YAML text of an experiment; `file` names it in errors and gives the target name.
+ *
+ * @example
+ * ```ts
+ * import { parseExperiment } from "./experiment.ts";
+ * const text = "stages:\n  a: { kind: concat, matrix: { seed: [0, 1] } }\n";
+ * const experiment = parseExperiment(text, "experiments/demo.yaml");
+ * if (experiment.target !== "demo" || experiment.stages[0].matrix.seed.length !== 2) throw new Error();
+ * ```
+ */
+export function parseExperiment(text: string, file: string): Experiment {
+  const fail = (reason: string): never => {
+    throw new TypeError(`Cannot load ${file}: ${reason}`);
+  };
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const line = error.linePos?.[0].line;
+    throw new SyntaxError(
+      `Cannot load ${file}: invalid YAML${line ? ` at line ${line}` : ""}: ${
+        error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")
+      }`,
+    );
+  }
+  const check = checker(fail);
+  const top = check.mapping(doc.toJS() ?? {}, "", TOP_FIELDS);
+  const stagesField = check.mapping(top.stages ?? fail(`missing field "stages"`), "stages");
+  const stages: StageDecl[] = Object.entries(stagesField).map(([name, value]) => {
+    const path = `stages.${name}`;
+    const raw = check.mapping(value, path, STAGE_FIELDS);
+    const decl: StageDecl = {
+      name,
+      kind: check.string(raw.kind ?? fail(`missing field "${path}.kind"`), `${path}.kind`),
+      params: check.mapping(raw.params ?? {}, `${path}.params`),
+      matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
+      exclude: check.list(raw.exclude ?? [], `${path}.exclude`)
+        .map((item, i) => check.mapping(item, `${path}.exclude[${i}]`)),
+      inputs: Object.fromEntries(
+        Object.entries(check.mapping(raw.inputs ?? {}, `${path}.inputs`))
+          .map(([input, ref]) => [input, check.string(ref, `${path}.inputs.${input}`)]),
+      ),
+      foreach: raw.foreach === undefined ? undefined : check.string(raw.foreach, `${path}.foreach`),
+    };
+    if (decl.foreach && Object.keys(decl.matrix).length > 0) {
+      fail(`field "${path}" has both "matrix" and "foreach" (expected one of them)`);
+    }
+    decl.exclude.forEach((combination, i) => {
+      for (const axis of Object.keys(combination)) {
+        if (!(axis in decl.matrix)) {
+          fail(`field "${path}.exclude[${i}].${axis}" is not a matrix axis of "${name}"`);
+        }
+      }
+    });
+    return decl;
+  });
+  const names = new Set(stages.map((s) => s.name));
+  const known = (ref: string, path: string) => {
+    if (!names.has(ref)) {
+      fail(`field "${path}" names unknown stage "${ref}" (expected one of ${quoteList(names)})`);
+    }
+  };
+  for (const decl of stages) {
+    for (const [input, ref] of Object.entries(decl.inputs)) {
+      known(ref.replace(/\[\]$/, ""), `stages.${decl.name}.inputs.${input}`);
+    }
+    if (decl.foreach) known(decl.foreach, `stages.${decl.name}.foreach`);
+  }
+  const publish = top.publish === undefined ? undefined : check.string(top.publish, "publish");
+  if (publish) known(publish, "publish");
+
+  const profiles: Experiment["profiles"] = {};
+  for (const [profile, value] of Object.entries(check.mapping(top.profiles ?? {}, "profiles"))) {
+    profiles[profile] = {};
+    for (const [stage, override] of Object.entries(check.mapping(value ?? {}, `profiles.${profile}`))) {
+      const path = `profiles.${profile}.${stage}`;
+      known(stage, path);
+      const raw = check.mapping(override ?? {}, path, OVERRIDE_FIELDS);
+      profiles[profile][stage] = {
+        params: check.mapping(raw.params ?? {}, `${path}.params`),
+        matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
+      };
+    }
+  }
+  const defaultProfile = top.default_profile === undefined
+    ? Object.keys(profiles)[0] ?? "default"
+    : check.string(top.default_profile, "default_profile");
+  if (Object.keys(profiles).length > 0 && !(defaultProfile in profiles)) {
+    fail(
+      `field "default_profile" names unknown profile "${defaultProfile}" (expected one of ${
+        quoteList(Object.keys(profiles))
+      })`,
+    );
+  }
+  const experiment: Experiment = {
+    file,
+    target: basename(file).replace(/\.ya?ml$/, ""),
+    description: top.description === undefined ? "" : check.string(top.description, "description"),
+    defaultProfile,
+    publish,
+    stages,
+    profiles,
+  };
+  checkAcyclic(experiment, fail);
+  return experiment;
+}
+
+/** Read and parse `experiments/<target>.yaml`; `file` is how messages name it. */
+export async function loadExperiment(path: string, file = path): Promise<Experiment> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new Error(`Cannot load ${file}: file does not exist`);
+    throw error;
+  }
+  return parseExperiment(text, file);
+}
+
+/** Upstream stage names of a declaration: its inputs and its `foreach`. */
+export function upstreamStages(decl: StageDecl): string[] {
+  const refs = Object.values(decl.inputs).map((ref) => ref.replace(/\[\]$/, ""));
+  return [...new Set(decl.foreach ? [decl.foreach, ...refs] : refs)];
+}
+
+function checkAcyclic(experiment: Experiment, fail: (reason: string) => never): void {
+  const byName = new Map(experiment.stages.map((s) => [s.name, s]));
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]) => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") {
+      fail(`stages form a cycle: ${[...trail, name].map((n) => `"${n}"`).join(" → ")}`);
+    }
+    state.set(name, "visiting");
+    for (const up of upstreamStages(byName.get(name)!)) visit(up, [...trail, name]);
+    state.set(name, "done");
+  };
+  for (const decl of experiment.stages) visit(decl.name, []);
+}
+
+function checker(fail: (reason: string) => never) {
+  const field = (path: string) => path === "" ? "the top level" : `field "${path}"`;
+  const mapping = (value: unknown, path: string, allowed?: string[]): Record<string, any> => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      fail(`${field(path)} must be a mapping, received ${describe(value)}`);
+    }
+    for (const key of Object.keys(value as object)) {
+      if (allowed && !allowed.includes(key)) {
+        fail(`unknown field "${path ? `${path}.` : ""}${key}" (expected one of ${quoteList(allowed)})`);
+      }
+    }
+    return value as Record<string, any>;
+  };
+  const list = (value: unknown, path: string): unknown[] =>
+    Array.isArray(value) ? value : fail(`${field(path)} must be a list, received ${describe(value)}`);
+  const string = (value: unknown, path: string): string =>
+    typeof value === "string" ? value : fail(`${field(path)} must be a string, received ${describe(value)}`);
+  const matrix = (value: unknown, path: string): Matrix => {
+    const axes = mapping(value, path);
+    for (const [axis, values] of Object.entries(axes)) {
+      if (list(values, `${path}.${axis}`).length === 0) {
+        fail(`field "${path}.${axis}" must list at least one value`);
+      }
+    }
+    return axes as Matrix;
+  };
+  return { mapping, list, string, matrix };
+}

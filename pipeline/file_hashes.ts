@@ -1,0 +1,57 @@
+/**
+ * Content hashes of files, memoised by path, size and mtime so that unchanged files are never reread.
+ *
+ * Used for data files (`stage.files(params)`), for the stage code the code hash covers, and for verifying
+ * cache entries' outputs. The memo is a small JSON file under the cache directory; losing it only costs
+ * rehashing.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { sha256File } from "./_hash.ts";
+import { atomicWrite, readJsonIfExists } from "./_fs.ts";
+
+type MemoEntry = { size: number; mtime: number; sha256: string };
+
+/** A path → sha256 memo persisted at `memoPath`. */
+export class FileHashes {
+  #memo: Record<string, MemoEntry> = {};
+  #loaded: Promise<void> | undefined;
+  #dirty = false;
+
+  constructor(readonly memoPath: string) {}
+
+  /** sha256 of the file at `path`, or `null` when it does not exist. */
+  async hash(path: string): Promise<string | null> {
+    await (this.#loaded ??= this.#load());
+    const absolute = resolve(path);
+    let stat: Deno.FileInfo;
+    try {
+      stat = await Deno.stat(absolute);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
+    const mtime = stat.mtime?.getTime() ?? 0;
+    const known = this.#memo[absolute];
+    if (known && known.size === stat.size && known.mtime === mtime) return known.sha256;
+    const sha256 = await sha256File(absolute);
+    this.#memo[absolute] = { size: stat.size, mtime, sha256 };
+    this.#dirty = true;
+    return sha256;
+  }
+
+  /** Persist new memo entries; concurrent writers may drop each other's entries, which costs a rehash. */
+  async save(): Promise<void> {
+    if (!this.#dirty) return;
+    const onDisk = await readJsonIfExists<Record<string, MemoEntry>>(this.memoPath).catch(() => undefined);
+    await atomicWrite(this.memoPath, JSON.stringify({ ...onDisk, ...this.#memo }));
+    this.#dirty = false;
+  }
+
+  async #load(): Promise<void> {
+    // A corrupt memo is only a lost optimisation.
+    this.#memo = await readJsonIfExists<Record<string, MemoEntry>>(this.memoPath).catch(() => undefined) ??
+      {};
+  }
+}

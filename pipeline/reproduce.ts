@@ -1,0 +1,116 @@
+/**
+ * `reproduce`: plan a target, run what is stale, then write its lock file and publish its results.
+ *
+ * @module
+ */
+import { localRunner } from "./executors/local.ts";
+import { execute, type Outcome, type StageRunner } from "./execute.ts";
+import type { PreviousRun } from "./manifest.ts";
+import type { PlanItem } from "./plan.ts";
+import { publish, resultsFolder, writeLock } from "./results.ts";
+import type { RunEvent } from "./run_event.ts";
+import { indexKey, planTarget, type TargetOptions } from "./target.ts";
+
+/** Options of {@linkcode reproduce}. */
+export interface ReproduceOptions extends TargetOptions {
+  /** Parallel stage processes. @default navigator.hardwareConcurrency */
+  jobs?: number;
+  /** Stage names to rerun although cached. Their keys do not change, so their dependants rerun only if
+   * the rerun's outputs differ from the replaced entry's. */
+  force?: string[];
+  /** Plan and return without running anything. @default false */
+  dryRun?: boolean;
+  /** Receives progress events. */
+  reporter?: (event: RunEvent) => void;
+  /** How a stage process is started. @default localRunner */
+  runner?: StageRunner;
+}
+
+/** What {@linkcode reproduce} did. */
+export interface ReproduceResult {
+  target: string;
+  profile: string;
+  plan: PlanItem[];
+  /** Empty for a dry run. */
+  outcomes: Outcome[];
+  /** True when every instance is cached or ran. */
+  ok: boolean;
+  /** Temp areas and locks of dead processes removed at start. */
+  cleaned: string[];
+  lockFile?: string;
+  /** Files copied from the `publish` stage. */
+  published: string[];
+}
+
+/**
+ * Reproduce a target.
+ *
+ * @example
+ * ```ts ignore
+ * import { reproduce } from "./reproduce.ts";
+ * const result = await reproduce({ target: "table1", profile: "smoke" });
+ * if (!result.ok) Deno.exit(1);
+ * ```
+ */
+export async function reproduce(options: ReproduceOptions): Promise<ReproduceResult> {
+  const planned = await planTarget(options);
+  const { experiment, profile, store, items } = planned;
+  const result: ReproduceResult = {
+    target: experiment.target,
+    profile,
+    plan: items,
+    outcomes: [],
+    ok: true,
+    cleaned: [],
+    published: [],
+  };
+  if (options.dryRun) return result;
+  result.cleaned = await store.cleanStale();
+
+  const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
+  result.outcomes = await execute(items, {
+    store,
+    runner: options.runner ?? localRunner({
+      root: planned.options.root,
+      config: planned.options.config,
+      threadsPerStage: Math.max(1, Math.floor(navigator.hardwareConcurrency / jobs)),
+    }),
+    modules: planned.modules,
+    // Probing for a GPU costs time; a run that only reads the cache never needs it.
+    backend: items.some((item) => item.reason) ? await planned.backend() : "unused",
+    jobs,
+    onEvent: options.reporter,
+  });
+  result.ok = result.outcomes.every((o) => o.status === "cached" || o.status === "ran");
+
+  const runs: Record<string, PreviousRun> = {};
+  for (const [i, outcome] of result.outcomes.entries()) {
+    if (outcome.status !== "cached" && outcome.status !== "ran") continue;
+    const { id, key, params, inputKeys, files, env, code } = items[i].instance;
+    runs[indexKey(experiment.target, id)] = {
+      key,
+      params,
+      inputKeys,
+      files,
+      env,
+      code: { files: code.files, packages: code.packages },
+    };
+  }
+  await store.updateIndex(runs);
+  await planned.saveMemos();
+  if (!result.ok) return result;
+
+  const folder = resultsFolder(planned.options.resultsDir, profile, experiment.defaultProfile);
+  const instances: Parameters<typeof writeLock>[1]["instances"] = {};
+  for (const [i, outcome] of result.outcomes.entries()) {
+    if (outcome.status !== "cached" && outcome.status !== "ran") continue;
+    const { id, kind, key, params } = items[i].instance;
+    instances[id] = { kind, key, params, metrics: outcome.manifest.metrics };
+  }
+  result.lockFile = await writeLock(folder, { target: experiment.target, profile, instances });
+  if (experiment.publish) {
+    const item = items.find((it) => it.instance.stage === experiment.publish)!;
+    result.published = await publish(store.outDir(item.instance.kind, item.instance.key), folder);
+  }
+  return result;
+}

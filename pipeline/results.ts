@@ -1,0 +1,51 @@
+/**
+ * Results that travel with git: the target's lock file and the published stage's files.
+ *
+ * The default profile writes to `results/`; any other profile to `results/<profile>/`, so that a smoke
+ * run never overwrites the committed numbers.
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { atomicWrite } from "./_fs.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import type { Metrics, Params } from "./stage.ts";
+
+/** `results/<target>.lock.json`: what a committed result was computed from. */
+export interface LockFile {
+  target: string;
+  profile: string;
+  /** Instance id → its kind, key, resolved params and metrics. */
+  instances: Record<string, { kind: string; key: string; params: Params; metrics: Metrics }>;
+}
+
+/** Folder a profile's results go to. */
+export function resultsFolder(resultsDir: string, profile: string, defaultProfile: string): string {
+  return profile === defaultProfile ? resultsDir : join(resultsDir, profile);
+}
+
+/** Write `lock` as sorted, indented JSON to `<folder>/<target>.lock.json`; resolves to the path. */
+export async function writeLock(folder: string, lock: LockFile): Promise<string> {
+  const path = join(folder, `${lock.target}.lock.json`);
+  await atomicWrite(path, `${canonicalJson(lock, 2)}\n`);
+  return path;
+}
+
+/** Copy every file under `from` into `to`, each written atomically; resolves to the written paths. */
+export async function publish(from: string, to: string): Promise<string[]> {
+  const written: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory) {
+        await walk(path);
+        continue;
+      }
+      const destination = join(to, relative(from, path));
+      await atomicWrite(destination, await Deno.readFile(path));
+      written.push(destination);
+    }
+  };
+  await walk(from);
+  return written.sort();
+}

@@ -1,0 +1,144 @@
+/**
+ * From a target name to its keyed instances and its plan: the shared front half of every command.
+ *
+ * @module
+ */
+import { join, relative, resolve } from "node:path";
+import { detectBackend } from "./backend.ts";
+import { CodeHasher } from "./code_hash.ts";
+import { type EngineOptions, type ResolvedOptions, resolveOptions } from "./engine_options.ts";
+import { type Experiment, loadExperiment } from "./experiment.ts";
+import { expandInstances } from "./instances.ts";
+import { cacheKey } from "./key.ts";
+import { loadKinds } from "./kinds.ts";
+import type { PreviousRun } from "./manifest.ts";
+import { type EntryState, type KeyedInstance, plan, type PlanItem } from "./plan.ts";
+import type { Json } from "./stage.ts";
+import { Store } from "./store.ts";
+import { quoteList } from "./_text.ts";
+
+/** A target's instances with their keys, and what is needed to run them. */
+export interface KeyedTarget {
+  options: ResolvedOptions;
+  experiment: Experiment;
+  profile: string;
+  instances: KeyedInstance[];
+  store: Store;
+  /** Kind → module path. */
+  modules: Map<string, string>;
+  /** The backend stages receive; detected once, on first use. */
+  backend: () => Promise<string>;
+  /** Persist the file and module-graph memos. */
+  saveMemos(): Promise<void>;
+}
+
+/** Options of {@linkcode keyTarget}. */
+export interface TargetOptions extends EngineOptions {
+  target: string;
+  /** @default the experiment's `default_profile` */
+  profile?: string;
+}
+
+/** Load, expand and key a target; throws one line naming the file and field on any problem. */
+export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
+  const resolved = resolveOptions(options);
+  const path = join(resolved.experimentsDir, `${options.target}.yaml`);
+  const experiment = await loadExperiment(path, relative(resolved.root, path));
+  const { kinds, modules } = await loadKinds(resolved.stagesDir, experiment.stages.map((s) => s.kind));
+  const profile = options.profile ?? experiment.defaultProfile;
+  const instances = expandInstances(experiment, profile, kinds);
+
+  const store = new Store(resolved.cacheDir);
+  const codeHasher = new CodeHasher({
+    root: resolved.root,
+    config: resolved.config,
+    memoPath: join(resolved.cacheDir, "code_graphs.json"),
+    fileHashes: store.fileHashes,
+  });
+  let detected: Promise<string> | undefined;
+  const backend = () => detected ??= resolved.backend ? Promise.resolve(resolved.backend) : detectBackend();
+  const codes = new Map(
+    await Promise.all(
+      [...modules].map(async ([kind, module]) => [kind, await codeHasher.hash(module)] as const),
+    ),
+  );
+
+  const keys = new Map<string, string>();
+  const keyed: KeyedInstance[] = [];
+  for (const instance of instances) {
+    const kind = kinds.get(instance.kind)!;
+    const files: Record<string, string | null> = {};
+    for (const file of kind.files?.(instance.params) ?? []) {
+      files[file] = await store.fileHashes.hash(resolve(resolved.root, file));
+    }
+    const env: Record<string, Json> = kind.usesBackend ? { backend: await backend() } : {};
+    const inputKeys = Object.fromEntries(
+      Object.entries(instance.inputs).map((
+        [name, ids],
+      ) => [name, Array.isArray(ids) ? ids.map((id) => keys.get(id)!) : keys.get(ids)!]),
+    );
+    const code = codes.get(instance.kind)!;
+    const key = cacheKey({
+      kind: instance.kind,
+      params: instance.params,
+      inputKeys,
+      codeHash: code.hash,
+      files,
+      env,
+    });
+    keys.set(instance.id, key);
+    keyed.push({ ...instance, key, inputKeys, code, files, env });
+  }
+  return {
+    options: resolved,
+    experiment,
+    profile,
+    instances: keyed,
+    store,
+    modules,
+    backend,
+    saveMemos: async () => {
+      await codeHasher.save();
+      await store.fileHashes.save();
+    },
+  };
+}
+
+/** A keyed target and its plan. */
+export interface PlannedTarget extends KeyedTarget {
+  items: PlanItem[];
+}
+
+/** Key a target and decide what must run (`force`: stage names to rerun regardless of the cache). */
+export async function planTarget(options: TargetOptions & { force?: string[] }): Promise<PlannedTarget> {
+  const keyed = await keyTarget(options);
+  const names = keyed.experiment.stages.map((s) => s.name);
+  for (const stage of options.force ?? []) {
+    if (!names.includes(stage)) {
+      throw new RangeError(
+        `Cannot force "${stage}": ${keyed.experiment.file} has no such stage (expected one of ${
+          quoteList(names)
+        })`,
+      );
+    }
+  }
+  const unique = new Map(keyed.instances.map(({ kind, key }) => [key, kind]));
+  const entries = new Map<string, EntryState>(
+    await Promise.all(
+      [...unique].map(async ([key, kind]) => [key, await keyed.store.inspect(kind, key)] as const),
+    ),
+  );
+  const index = await keyed.store.readIndex();
+  const previous = new Map<string, PreviousRun>();
+  for (const { id } of keyed.instances) {
+    const run = index[indexKey(keyed.experiment.target, id)];
+    if (run) previous.set(id, run);
+  }
+  const items = plan(keyed.instances, { entries, previous, force: new Set(options.force) });
+  return { ...keyed, items };
+}
+
+/** How `index.json` names an instance: ids are unique within a target only. */
+export function indexKey(target: string, id: string): string {
+  return `${target}:${id}`;
+}

@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { runStage, syntheticData } from "../dnn_data/testing.ts";
+import { stage as features } from "../fid_features/mod.ts";
+import { stage as train } from "../train_dnn/mod.ts";
+import { stage as metrics } from "./mod.ts";
+
+Deno.test("fid_features → train_dnn → metrics_dnn run end to end on tiny synthetic Fashion-MNIST-shaped data", async () => {
+  const data = syntheticData({ nTrain: 24, nTest: 12 });
+  const feat = await runStage(features, { epochs: 1, batch_size: 12 }, { data }, { backend: "wasm" });
+  assert.equal(feat.metrics.label, "FID (default features, not comparable to Inception FID)");
+  const run = await runStage(
+    train,
+    { method: "thr_laplacian", latent_dim: 8, epochs: 2, batch_size: 12, samples: 2 },
+    { data },
+    { backend: "wasm" },
+  );
+  assert.equal(run.progress.length, 2);
+  assert.equal(run.progress[1].unit, "epoch");
+  assert.ok(Number.isFinite(run.metrics.final_train_loss as number));
+  const m = await runStage(
+    metrics,
+    { eval_samples: 3, fid_n: 12, eval_batch: 6 },
+    { run: run.upstream, data, features: feat.upstream },
+    { backend: "wasm" },
+  );
+  const mse = m.metrics.mse_per_pixel as number;
+  assert.ok(mse > 0 && mse < 0.5, `mse ${mse}`);
+  assert.equal(m.metrics.mse_paper_units, mse * 125);
+  assert.ok((m.metrics.multi_information_bits as number) >= 0);
+  assert.ok(Number.isFinite(m.metrics.fid as number) && (m.metrics.fid as number) >= 0);
+  const nz = m.metrics.nonzero_fraction as number;
+  assert.ok(nz > 0 && nz < 1, `thresholded codes must be sparse, got ${nz}`);
+  assert.equal(m.metrics.method, "thr_laplacian");
+  for (const d of [data.dir, feat.dir, run.dir, m.dir]) Deno.removeSync(d, { recursive: true });
+});

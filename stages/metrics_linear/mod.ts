@@ -1,0 +1,41 @@
+/**
+ * Evaluate one trained linear model on the validation patches (spec 1.9, 2.8–2.11): validation loss
+ * (objective 10), multi-information, the authors' "IWAE" quantity and the importance-weighted bound,
+ * posterior and feature collapse, the fraction of non-zero codes; and draw its dictionary.
+ *
+ * Outputs: `dictionary.png` (all atoms, each min–max scaled) and `codes_summary.json`.
+ *
+ * @module
+ */
+import type { StageKind } from "../../pipeline/stage.ts";
+
+const defaults = {
+  /** λ of objective (10): the paper evaluates every method at the FISTA baseline's λ = 20. */
+  lambda: 20,
+  /** Frobenius weight of the validation loss (the final notebook's 1e-3; spec 2.8). */
+  gamma_eval: 1e-3,
+  /** linspace(−2, 2, 20) edges + the two ±1e-50 edges = 23 symbols (spec 2.9). */
+  mi_edges: 20,
+  /** Samples per patch for the IWAE quantities (the authors probably used 200; spec 2.10). */
+  iwae_samples: 200,
+  batch_size: 100,
+  /** Seed of the evaluation noise. */
+  seed: 0,
+};
+export type MetricsParams = typeof defaults;
+
+export const stage: StageKind<MetricsParams> = {
+  name: "metrics_linear",
+  description: "validation loss, multi-information, IWAE, collapse of a trained linear model",
+  defaults,
+  validate(p) {
+    for (const k of ["mi_edges", "iwae_samples", "batch_size"] as const) {
+      if (!Number.isInteger(p[k]) || p[k] < 1) {
+        throw new RangeError(`params.${k} must be an integer ≥ 1, received ${p[k]}`);
+      }
+    }
+  },
+  usesBackend: true,
+  // The evaluation code, and tfjs with it, loads only when the stage runs: planning and `status` stay fast.
+  run: async (ctx) => (await import("./run.ts")).run(ctx),
+};

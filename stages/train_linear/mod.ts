@@ -1,0 +1,21 @@
+/**
+ * Train one linear-generator model (paper Section 4.1, spec 1): FISTA dictionary learning or one of the
+ * seven variational methods with the MLP inference network, on the patch set of the `patches` input.
+ *
+ * Outputs: `model.json` + `model.f32` (see model_files.ts) and `history.json` (per-epoch loss, fraction of
+ * non-zero codes, seconds, live tensor count).
+ *
+ * @module
+ */
+import type { StageKind } from "../../pipeline/stage.ts";
+import { trainLinearDefaults, type TrainLinearParams, validateTrainLinear } from "./params.ts";
+
+export const stage: StageKind<TrainLinearParams> = {
+  name: "train_linear",
+  description: "train a linear generator (FISTA or a variational method) on image patches",
+  defaults: trainLinearDefaults,
+  validate: validateTrainLinear,
+  usesBackend: true,
+  // The run code, and tfjs with it, loads only when the stage runs: planning and `status` stay fast.
+  run: async (ctx) => (await import("./run.ts")).run(ctx),
+};

@@ -1,0 +1,101 @@
+/**
+ * End-to-end: the engine on toy stages (string concatenation, upper-casing, scoring) in a throwaway root.
+ * Runs are counted by wrapping the real local runner, so "zero runs" means no stage process was started.
+ */
+import { join } from "node:path";
+import { assert, assertEquals } from "../lib/testing/assert.ts";
+import { countingRunner, makeToyRoot } from "./fixtures/toy_root.ts";
+import { reproduce, type ReproduceOptions } from "../pipeline/reproduce.ts";
+import { status } from "../pipeline/status.ts";
+
+const ALL = ["report", "score[times=1]", "score[times=2]", "shout[times=1]", "shout[times=2]", "source"];
+
+async function run(root: string, options: Partial<ReproduceOptions> = {}) {
+  const counter = countingRunner(root);
+  const result = await reproduce({ root, target: "toy", jobs: 2, ...options, runner: counter.runner });
+  return { result, ran: counter.ran() };
+}
+
+Deno.test("reproduce() with nothing changed starts no stage process", async () => {
+  const root = await makeToyRoot();
+  assertEquals((await run(root)).ran, ALL);
+  const again = await run(root);
+  assertEquals(again.ran, []);
+  assertEquals(again.result.outcomes.map((o) => o.status), Array(6).fill("cached"));
+  // The logs, appended by every run, count one start per instance.
+  let starts = 0;
+  for await (const log of Deno.readDir(join(root, "results/cache/logs"))) {
+    starts +=
+      (await Deno.readTextFile(join(root, "results/cache/logs", log.name))).match(/^=== .* started/gm)!
+        .length;
+  }
+  assertEquals(starts, 6);
+});
+
+Deno.test("reproduce() after a param change reruns exactly that stage and its descendants", async () => {
+  const root = await makeToyRoot();
+  await run(root);
+  const yaml = join(root, "experiments/toy.yaml");
+  await Deno.writeTextFile(
+    yaml,
+    (await Deno.readTextFile(yaml)).replace(
+      "matrix: { times: [1, 2] }",
+      "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
+    ),
+  );
+  const lines = await status({ root, target: "toy" });
+  assertEquals(lines.find((l) => l.id === "shout[times=2]")!.state, `stale: params changed: suffix "" → "!"`);
+  assertEquals(lines.find((l) => l.id === "source")!.state, "cached");
+  assertEquals((await run(root)).ran, [
+    "report",
+    "score[times=1]",
+    "score[times=2]",
+    "shout[times=1]",
+    "shout[times=2]",
+  ]);
+});
+
+Deno.test("reproduce() after editing a module only the scoring stage imports reruns it and its dependants only", async () => {
+  const root = await makeToyRoot();
+  await run(root);
+  await Deno.writeTextFile(join(root, "lib/scoring.ts"), "// a comment changes the code hash\n", {
+    append: true,
+  });
+  const lines = await status({ root, target: "toy" });
+  assertEquals(lines.find((l) => l.id === "score[times=1]")!.state, "stale: code changed: lib/scoring.ts");
+  assertEquals(
+    lines.find((l) => l.id === "report")!.state,
+    "stale: input changed: score[times=1], score[times=2]",
+  );
+  // `upper` imports nothing and `concat` imports another helper: both untouched.
+  assertEquals((await run(root)).ran, ["report", "score[times=1]", "score[times=2]"]);
+});
+
+Deno.test("reproduce() recomputes a corrupted entry, reporting it, and keeps its dependants", async () => {
+  const root = await makeToyRoot();
+  const first = await run(root);
+  const source = first.result.plan.find((i) => i.instance.id === "source")!.instance;
+  const file = join(root, "results/cache/concat", source.key, "out/text.txt");
+  await Deno.writeTextFile(file, "tampered");
+  const lines = await status({ root, target: "toy" });
+  assertEquals(lines[0].state, `stale: corrupt entry: output "text.txt" does not match its hash`);
+  const events: string[] = [];
+  const again = await run(root, { reporter: (e) => events.push(`${e.type} ${e.id}`) });
+  assertEquals(again.ran, ["source"]);
+  assert(events.includes("corrupt source"));
+  assertEquals(await Deno.readTextFile(file), "abc");
+});
+
+Deno.test("reproduce() after a data file's content changes reruns the stage that declared it", async () => {
+  const root = await makeToyRoot();
+  await Deno.mkdir(join(root, "data"));
+  await Deno.writeTextFile(join(root, "data/words.txt"), "one");
+  await Deno.writeTextFile(
+    join(root, "experiments/data.yaml"),
+    "stages:\n  read: { kind: concat, params: { data: data/words.txt } }\n  other: { kind: concat, params: { text: x } }\n",
+  );
+  assertEquals((await run(root, { target: "data" })).ran, ["other", "read"]);
+  await Deno.writeTextFile(join(root, "data/words.txt"), "two");
+  assertEquals((await status({ root, target: "data" }))[0].state, "stale: data changed: data/words.txt");
+  assertEquals((await run(root, { target: "data" })).ran, ["read"]);
+});

@@ -1,0 +1,132 @@
+/**
+ * End-to-end, the engine's outcomes on toy stages: failures, confinement, published results, `--force`,
+ * `--dry-run`, experiment errors and `gc`. (Invalidation cases are in `engine_e2e_test.ts`; the files are
+ * split so that `deno test --parallel` runs them side by side.)
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { assert, assertEquals, assertStringIncludes } from "../lib/testing/assert.ts";
+import { countingRunner, makeToyRoot } from "./fixtures/toy_root.ts";
+import { reproduce, type ReproduceOptions } from "../pipeline/reproduce.ts";
+import { gc } from "../pipeline/gc.ts";
+
+const CLI = fileURLToPath(new URL("../pipeline/cli.ts", import.meta.url));
+
+async function run(root: string, options: Partial<ReproduceOptions> = {}) {
+  const counter = countingRunner(root);
+  const result = await reproduce({ root, target: "toy", jobs: 2, ...options, runner: counter.runner });
+  return { result, ran: counter.ran() };
+}
+
+async function cli(root: string, ...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "--root", root, ...args],
+  }).output();
+  const text = new TextDecoder();
+  return { code: output.code, stdout: text.decode(output.stdout), stderr: text.decode(output.stderr) };
+}
+
+Deno.test("reproduce() after a failure skips its dependants, finishes independent work and names the log", async () => {
+  const root = await makeToyRoot();
+  const { result, ran } = await run(root, { target: "failing" });
+  assertEquals(result.ok, false);
+  assertEquals(ran, ["broken", "independent", "source"]);
+  assertEquals(result.outcomes.map((o) => `${o.id}:${o.status}`), [
+    "source:ran",
+    "broken:failed",
+    "after:skipped",
+    "independent:ran",
+  ]);
+  const failed = result.outcomes[1];
+  assert(failed.status === "failed");
+  assertStringIncludes(await Deno.readTextFile(failed.error.log), "Error: toy failure");
+  assertEquals(result.lockFile, undefined);
+
+  const { code, stdout } = await cli(root, "reproduce", "failing");
+  assertEquals(code, 1);
+  assertStringIncludes(stdout, "Failed: broken: toy failure");
+  assertStringIncludes(stdout, `log: results/cache/logs/fail-`);
+});
+
+Deno.test("a stage cannot write outside its output folder", async () => {
+  const root = await makeToyRoot();
+  const escape = join(root, "escaped.txt");
+  await Deno.writeTextFile(
+    join(root, "experiments/escape.yaml"),
+    `stages:\n  bad: { kind: fail, params: { escape: "${escape}" } }\n`,
+  );
+  const { result } = await run(root, { target: "escape" });
+  const [outcome] = result.outcomes;
+  assert(outcome.status === "failed");
+  assertStringIncludes(outcome.error.reason, "write access");
+  assertEquals(await Deno.stat(escape).then(() => true, () => false), false);
+});
+
+Deno.test("reproduce writes the lock file and publishes the report, under results/<profile>/ for other profiles", async () => {
+  const root = await makeToyRoot();
+  const { result } = await run(root);
+  assertEquals(result.lockFile, join(root, "results/toy.lock.json"));
+  assertEquals(result.published, [join(root, "results/figures/rows.txt"), join(root, "results/report.md")]);
+  const lock = JSON.parse(await Deno.readTextFile(result.lockFile!));
+  assertEquals(lock.profile, "quick");
+  assertEquals(lock.instances["score[times=2]"].metrics, { length: 6, vowels: 2 });
+  const smoke = await run(root, { profile: "smoke" });
+  assertEquals(smoke.result.lockFile, join(root, "results/smoke/toy.lock.json"));
+  assertEquals(smoke.ran, ["report"]);
+  assertStringIncludes(
+    await Deno.readTextFile(join(root, "results/smoke/report.md")),
+    "| score[times=1] | 3 |",
+  );
+});
+
+Deno.test("reproduce --force reruns the named stage; identical outputs leave its dependants cached", async () => {
+  const root = await makeToyRoot();
+  await run(root);
+  const { result, ran } = await run(root, { force: ["shout"] });
+  assertEquals(ran, ["shout[times=1]", "shout[times=2]"]);
+  assertEquals(result.plan.filter((i) => i.reason?.type === "forced").length, 2);
+});
+
+Deno.test("reproduce --dry-run prints the plan with reasons and runs nothing", async () => {
+  const root = await makeToyRoot();
+  const { code, stdout } = await cli(root, "reproduce", "toy", "--dry-run");
+  assertEquals(code, 0);
+  assertStringIncludes(stdout, "run    shout[times=2]  never run");
+  assertEquals(await Deno.stat(join(root, "results/toy.lock.json")).then(() => true, () => false), false);
+});
+
+Deno.test("a bad experiment file gives one line naming the file and field path, and nothing runs", async () => {
+  const root = await makeToyRoot();
+  await Deno.writeTextFile(
+    join(root, "experiments/bad.yaml"),
+    "stages:\n  a: { kind: concat, params: { txet: x } }\n",
+  );
+  const unknown = await cli(root, "reproduce", "bad");
+  assertEquals(unknown.code, 2);
+  assertEquals(
+    unknown.stderr,
+    `Cannot load experiments/bad.yaml: unknown param "stages.a.params.txet" (expected one of "text", "sep", "data")\n`,
+  );
+  await Deno.writeTextFile(
+    join(root, "experiments/bad.yaml"),
+    "stages:\n  a: { kind: concat, matrix: { text: x } }\n",
+  );
+  const wrongType = await cli(root, "reproduce", "bad");
+  assertEquals(
+    wrongType.stderr,
+    `Cannot load experiments/bad.yaml: field "stages.a.matrix.text" must be a list, received "x"\n`,
+  );
+  assertEquals(await Deno.stat(join(root, "results/cache")).then(() => true, () => false), false);
+});
+
+Deno.test("gc removes entries that no target references under any profile", async () => {
+  const root = await makeToyRoot();
+  await run(root);
+  const yaml = join(root, "experiments/toy.yaml");
+  await Deno.writeTextFile(yaml, (await Deno.readTextFile(yaml)).replace("text: abc", "text: xyz"));
+  await run(root);
+  const { removed } = await gc({ root });
+  // The old source, its two shouts, two scores and the report; the smoke profile shares nothing old.
+  assertEquals(removed.length, 6);
+  assertEquals((await run(root)).ran, []);
+});
