@@ -8,6 +8,7 @@
  * deno task bench --quick              # fewer cases and iterations: a smoke run (about 3 minutes)
  * deno task bench linear_step torch    # only the named benchmarks
  * deno task bench --iterations=20      # timed iterations per case (default 10, after warm-up)
+ * deno task bench torch --paper        # PyTorch conv steps also at the paper's batches (minutes per step)
  * ```
  *
  * Benchmarks:
@@ -134,7 +135,7 @@ if (wanted("torch")) {
   if (!python) skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
   else {
     console.log(`running torch (${python}) …`);
-    const pyFlags = flags.filter((f) => f === "--quick" || f.startsWith("--iterations="));
+    const pyFlags = flags.filter((f) => f === "--quick" || f === "--paper" || f.startsWith("--iterations="));
     const r = await run(python, ["bench/torch/steps.py", ...pyFlags]);
     if (!r.ok) failed.push(`torch: ${lastLines(r.stderr || r.stdout)}`);
     else {

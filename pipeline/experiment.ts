@@ -36,6 +36,8 @@ export interface StageDecl {
 export interface StageOverride {
   params: Params;
   matrix: Matrix;
+  /** Replaces the stage's `exclude` when given (a profile that changes axes may drop other combinations). */
+  exclude?: Params[];
 }
 
 /** A parsed experiment file. */
@@ -56,7 +58,7 @@ export interface Experiment {
 
 const TOP_FIELDS = ["description", "default_profile", "publish", "stages", "profiles"];
 const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "inputs", "foreach"];
-const OVERRIDE_FIELDS = ["params", "matrix"];
+const OVERRIDE_FIELDS = ["params", "matrix", "exclude"];
 
 /**
  * Parse the YAML text of an experiment; `file` names it in errors and gives the target name.
@@ -140,6 +142,10 @@ export function parseExperiment(text: string, file: string): Experiment {
         params: check.mapping(raw.params ?? {}, `${path}.params`),
         matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
       };
+      if (raw.exclude !== undefined) {
+        profiles[profile][stage].exclude = check.list(raw.exclude, `${path}.exclude`)
+          .map((item, i) => check.mapping(item, `${path}.exclude[${i}]`));
+      }
     }
   }
   const defaultProfile = top.default_profile === undefined

@@ -77,7 +77,7 @@ export function expandInstances(
     const identities = decl.foreach
       ? byStage.get(decl.foreach)!.map((upstream) => upstream.identity)
       : combinations(matrix).filter((c) =>
-        !decl.exclude.some((x) => Object.entries(x).every(([k, v]) => same(c[k], v)))
+        !(override?.exclude ?? decl.exclude).some((x) => Object.entries(x).every(([k, v]) => same(c[k], v)))
       );
 
     const instances = identities.map((identity): Instance => {

@@ -52,6 +52,22 @@ Deno.test("expandInstances() builds the matrix minus exclusions, in matrix order
   ]);
 });
 
+Deno.test("expandInstances() lets a profile replace the stage's exclusions", () => {
+  const text = TEXT.replace(
+    "  quick: {}",
+    "  quick:\n    train: { exclude: [{ method: fista, samples: 20 }, { samples: 20, seed: 1 }] }",
+  );
+  const ids = expandInstances(parseExperiment(text, "experiments/t.yaml"), "quick", kinds)
+    .filter((i) => i.stage === "train").map((i) => i.id);
+  assertEquals(ids, [
+    "train[method=fista,samples=1,seed=0]",
+    "train[method=fista,samples=1,seed=1]",
+    "train[method=gaussian,samples=1,seed=0]",
+    "train[method=gaussian,samples=1,seed=1]",
+    "train[method=gaussian,samples=20,seed=0]",
+  ]);
+});
+
 Deno.test("expandInstances() resolves params as defaults ← stage ← profile ← matrix, nested keys merged", () => {
   const instances = expandInstances(experiment, "smoke", kinds);
   assertEquals(instances.find((i) => i.id === "patches")!.params, { n_train: 2000, source: "auto" });

@@ -33,7 +33,9 @@ Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun co
       if (!table1.includes(label)) throw new Error(`table1.md lacks "${label}"`);
     }
     const table2 = await Deno.readTextFile(join(tmp, "results", "smoke", "table2.md"));
-    if (!table2.includes("Thresholded Laplacian (SG)")) throw new Error("table2.md lacks the subgradient row");
+    if (!table2.includes("Thresholded Laplacian (SG)")) {
+      throw new Error("table2.md lacks the subgradient row");
+    }
     await Deno.stat(join(tmp, "results", "smoke", "figures", "dictionary_thr_laplacian_J1.png"));
   } finally {
     await Deno.remove(tmp, { recursive: true });

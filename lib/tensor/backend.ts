@@ -13,7 +13,10 @@ export async function hasHardwareGpu(): Promise<boolean> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
   if (!gpu) return false;
   try {
-    const adapter = await gpu.requestAdapter() as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } } | null;
+    const adapter = await gpu.requestAdapter() as {
+      isFallbackAdapter?: boolean;
+      info?: { isFallbackAdapter?: boolean };
+    } | null;
     return adapter !== null && !(adapter.isFallbackAdapter ?? adapter.info?.isFallbackAdapter ?? false);
   } catch {
     return false;

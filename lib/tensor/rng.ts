@@ -37,7 +37,9 @@ export class Rng {
   readonly seed: number;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed)) throw new TypeError(`Cannot create Rng: seed must be an integer, received ${seed}`);
+    if (!Number.isInteger(seed)) {
+      throw new TypeError(`Cannot create Rng: seed must be an integer, received ${seed}`);
+    }
     this.seed = seed;
     const sm = splitmix32(seed);
     this.#s0 = sm();

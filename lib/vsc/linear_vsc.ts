@@ -308,6 +308,8 @@ export class LinearVsc {
     this.dictionary.dispose();
     this.encoder?.dispose();
     this.#optimizer?.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD base class keeps.
+    (this.#optimizer as unknown as { c?: tf.Tensor } | null)?.c?.dispose();
   }
 }
 

@@ -89,3 +89,11 @@ Deno.test("LinearVsc training lowers the Gaussian VAE's objective on a fixed bat
   model.dispose();
   if (!(last < 0.8 * first)) throw new Error(`objective went from ${first} to ${last}`);
 });
+
+Deno.test("LinearVsc leaves no tensor behind once disposed", () => {
+  const before = tf.memory().numTensors;
+  new LinearVsc(config("thr_laplacian_gamma", 2), new Rng(4)).dispose();
+  new LinearVsc(config("fista", 1), new Rng(4)).dispose();
+  const after = tf.memory().numTensors;
+  if (after !== before) throw new Error(`${after - before} tensors left behind`);
+});

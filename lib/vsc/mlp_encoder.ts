@@ -14,10 +14,11 @@ import type { Rng } from "../tensor/rng.ts";
 function linearInit(rng: Rng, fanIn: number, fanOut: number): { w: tf.Variable; b: tf.Variable } {
   // Unnamed variables: tfjs names must be unique per process, and a process may hold two encoders.
   const bound = 1 / Math.sqrt(fanIn);
-  return {
+  // tf.variable shares the initial tensor's data and leaves that tensor alive: tidy disposes it.
+  return tf.tidy(() => ({
     w: tf.variable(tf.tensor2d(rng.uniformArray(fanIn * fanOut, -bound, bound), [fanIn, fanOut])),
     b: tf.variable(tf.tensor1d(rng.uniformArray(fanOut, -bound, bound))),
-  };
+  }));
 }
 
 /** Options of `MlpEncoder`. */

@@ -55,7 +55,11 @@ export function localRunner(options: LocalRunnerOptions): StageRunner {
         job.area.jobPath,
       ],
       cwd: options.root,
-      env: { TMPDIR: job.area.tmpDir, NO_COLOR: "1", PIPELINE_STAGE_THREADS: String(options.threadsPerStage ?? 1) },
+      env: {
+        TMPDIR: job.area.tmpDir,
+        NO_COLOR: "1",
+        PIPELINE_STAGE_THREADS: String(options.threadsPerStage ?? 1),
+      },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -86,7 +86,7 @@ export const OPENBLAS_CANDIDATES: readonly string[] = [
 export interface OpenBlasOptions {
   /** Environment to read `VSC_BLAS`, `VSC_BLAS_LIB` and `VSC_BLAS_THREADS` from. @default Deno.env (when allowed) */
   env?: Record<string, string | undefined>;
-  /** Threads per call; `VSC_BLAS_THREADS` overrides. @default navigator.hardwareConcurrency */
+  /** Threads per call; `VSC_BLAS_THREADS` overrides. @default PIPELINE_STAGE_THREADS, else navigator.hardwareConcurrency */
   threads?: number;
 }
 
@@ -108,7 +108,9 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlas | null {
   if ((env.VSC_BLAS ?? "").toLowerCase() === "off") return null;
   if (cached !== undefined) return cached;
   const paths = env.VSC_BLAS_LIB ? [env.VSC_BLAS_LIB] : OPENBLAS_CANDIDATES;
-  const threads = Number(env.VSC_BLAS_THREADS) || options.threads || navigator.hardwareConcurrency || 1;
+  // PIPELINE_STAGE_THREADS is the engine's share of the cores for a stage running beside others.
+  const threads = Number(env.VSC_BLAS_THREADS) || options.threads || Number(env.PIPELINE_STAGE_THREADS) ||
+    navigator.hardwareConcurrency || 1;
   cached = null;
   for (const path of paths) {
     const lib = tryOpen(path);
