@@ -31,6 +31,12 @@ export async function main(args: string[]): Promise<number> {
   program.command("reproduce <target>")
     .description("run every stale stage of a target, then write its lock file and publish its results")
     .option("--profile <name>", "profile from the experiment file (default: its default_profile)")
+    .option(
+      "--param <key=value>",
+      "set a stage parameter: key=value or stage.key=value (repeatable)",
+      collect,
+      [],
+    )
     .option("--jobs <n>", "parallel stage processes", positiveInt, navigator.hardwareConcurrency)
     .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
     .option("--dry-run", "print the plan with reasons, run nothing")
@@ -45,6 +51,7 @@ export async function main(args: string[]): Promise<number> {
         ...engine(),
         target,
         profile: o.profile,
+        params: o.param,
         jobs: o.jobs,
         backend: o.backend,
         dryRun: o.dryRun,
@@ -86,10 +93,22 @@ export async function main(args: string[]): Promise<number> {
   program.command("status <target>")
     .description("every instance of a target: cached, stale and why, or never run")
     .option("--profile <name>", "profile from the experiment file")
+    .option(
+      "--param <key=value>",
+      "set a stage parameter: key=value or stage.key=value (repeatable)",
+      collect,
+      [],
+    )
     .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
     .action(async (target: string, o) => {
       const { status } = await import("./status.ts");
-      const lines = await status({ ...engine(), target, profile: o.profile, backend: o.backend });
+      const lines = await status({
+        ...engine(),
+        target,
+        profile: o.profile,
+        params: o.param,
+        backend: o.backend,
+      });
       const width = Math.max(...lines.map((l) => l.id.length));
       for (const line of lines) console.log(`${line.id.padEnd(width)}  ${line.state}`);
     });

@@ -9,6 +9,7 @@ import { CodeHasher } from "./code_hash.ts";
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from "./engine_options.ts";
 import { type Experiment, loadExperiment } from "./experiment.ts";
 import { expandInstances } from "./instances.ts";
+import { applyParamOverrides } from "./param_overrides.ts";
 import { cacheKey } from "./key.ts";
 import { loadKinds } from "./kinds.ts";
 import type { PreviousRun } from "./manifest.ts";
@@ -37,15 +38,18 @@ export interface TargetOptions extends EngineOptions {
   target: string;
   /** @default the experiment's `default_profile` */
   profile?: string;
+  /** `--param` settings, `key=value` or `stage.key=value` (see param_overrides.ts). */
+  params?: string[];
 }
 
 /** Load, expand and key a target; throws one line naming the file and field on any problem. */
 export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
   const resolved = resolveOptions(options);
   const path = join(resolved.experimentsDir, `${options.target}.yaml`);
-  const experiment = await loadExperiment(path, relative(resolved.root, path));
-  const { kinds, modules } = await loadKinds(resolved.stagesDir, experiment.stages.map((s) => s.kind));
-  const profile = options.profile ?? experiment.defaultProfile;
+  const loaded = await loadExperiment(path, relative(resolved.root, path));
+  const { kinds, modules } = await loadKinds(resolved.stagesDir, loaded.stages.map((s) => s.kind));
+  const profile = options.profile ?? loaded.defaultProfile;
+  const experiment = applyParamOverrides(loaded, profile, kinds, options.params ?? []);
   const instances = expandInstances(experiment, profile, kinds);
 
   const store = new Store(resolved.cacheDir);

@@ -99,7 +99,7 @@ function verdict(ours: Summary, paper: PublishedValue | undefined, tolerance: nu
 
 function table1Of(runs: Metrics[], tolerance: number, setting: string): Table {
   const header = ["Method", "J"];
-  for (const m of METRICS) header.push(`${m.label}: paper`, "ours", "verdict");
+  for (const m of METRICS) header.push(`${m.label}: paper`, `${m.label}: ours`, `${m.label}: verdict`);
   header.push("non-zero %", "posterior collapse %", "feature collapse %", "IWAE bound (log-mean-exp)");
   const rows = groups(runs).map((g) => {
     const row = [METHOD_LABELS[g.method as keyof typeof METHOD_LABELS] ?? g.method, String(g.samples)];
@@ -197,7 +197,14 @@ function table2Of(runs: Metrics[], sgRuns: Metrics[], setting: string): Table {
   }
   return {
     caption: `Table 2 (Fallah & Rozell 2022), regenerated: ${setting}`,
-    header: ["Method", "J", "% posterior collapse: paper", "ours", "% feature collapse: paper", "ours"],
+    header: [
+      "Method",
+      "J",
+      "% posterior collapse: paper",
+      "% posterior collapse: ours",
+      "% feature collapse: paper",
+      "% feature collapse: ours",
+    ],
     rows,
     notes: [
       "Collapse: a latent counts as collapsed when ≥ 95% of validation patches have KL ≤ 0.01 (posterior) or |code| ≤ 0.01 (feature) (spec 2.11).",
