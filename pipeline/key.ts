@@ -17,7 +17,7 @@ export interface KeyInput {
   inputKeys: Record<string, string | string[]>;
   /** {@linkcode CodeHash}`.hash` of the kind's module graph. */
   codeHash: string;
-  /** Data file path (as the stage names it) → content sha256, `null` when absent. */
+  /** Data file path relative to the project root → content sha256, `null` when absent. */
   files: Record<string, string | null>;
   /** What the run environment contributes; `{backend}` only for kinds with `usesBackend`. */
   env: Record<string, Json>;

@@ -73,7 +73,9 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     const kind = kinds.get(instance.kind)!;
     const files: Record<string, string | null> = {};
     for (const file of kind.files?.(instance.params) ?? []) {
-      files[file] = await store.fileHashes.hash(resolve(resolved.root, file));
+      // Keyed by the path relative to the project root, so that entries survive moving the project.
+      const path = resolve(resolved.root, file);
+      files[relative(resolved.root, path)] = await store.fileHashes.hash(path);
     }
     const env: Record<string, Json> = kind.usesBackend ? { backend: await backend() } : {};
     const inputKeys = Object.fromEntries(
