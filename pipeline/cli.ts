@@ -8,7 +8,7 @@
  * @module
  */
 import { relative } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { formatReason } from "./reason.ts";
 
 const BACKENDS = ["wasm", "webgpu", "cpu"];
@@ -31,12 +31,7 @@ export async function main(args: string[]): Promise<number> {
   program.command("reproduce <target>")
     .description("run every stale stage of a target, then write its lock file and publish its results")
     .option("--profile <name>", "profile from the experiment file (default: its default_profile)")
-    .option(
-      "--param <key=value>",
-      "set a stage parameter: key=value or stage.key=value (repeatable)",
-      collect,
-      [],
-    )
+    .addOption(paramOption())
     .option("--jobs <n>", "parallel stage processes", positiveInt, navigator.hardwareConcurrency)
     .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
     .option("--dry-run", "print the plan with reasons, run nothing")
@@ -93,12 +88,7 @@ export async function main(args: string[]): Promise<number> {
   program.command("status <target>")
     .description("every instance of a target: cached, stale and why, or never run")
     .option("--profile <name>", "profile from the experiment file")
-    .option(
-      "--param <key=value>",
-      "set a stage parameter: key=value or stage.key=value (repeatable)",
-      collect,
-      [],
-    )
+    .addOption(paramOption())
     .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
     .action(async (target: string, o) => {
       const { status } = await import("./status.ts");
@@ -157,6 +147,12 @@ function backend(value: string): string {
     throw new InvalidArgumentError(`expected one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`);
   }
   return value;
+}
+
+/** `--param`, shared by the commands that plan a target. */
+function paramOption(): Option {
+  return new Option("--param <key=value>", "set a stage parameter: key=value or stage.key=value (repeatable)")
+    .argParser(collect).default([]);
 }
 
 function collect(value: string, previous: string[]): string[] {

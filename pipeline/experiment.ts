@@ -86,6 +86,12 @@ export function parseExperiment(text: string, file: string): Experiment {
     );
   }
   const check = checker(fail);
+  const checkAxes = (exclude: Params[], matrix: Matrix, path: string, name: string) =>
+    exclude.forEach((combination, i) => {
+      for (const axis of Object.keys(combination)) {
+        if (!(axis in matrix)) fail(`field "${path}[${i}].${axis}" is not a matrix axis of "${name}"`);
+      }
+    });
   const top = check.mapping(doc.toJS() ?? {}, "", TOP_FIELDS);
   const stagesField = check.mapping(top.stages ?? fail(`missing field "stages"`), "stages");
   const stages: StageDecl[] = Object.entries(stagesField).map(([name, value]) => {
@@ -96,8 +102,7 @@ export function parseExperiment(text: string, file: string): Experiment {
       kind: check.string(raw.kind ?? fail(`missing field "${path}.kind"`), `${path}.kind`),
       params: check.mapping(raw.params ?? {}, `${path}.params`),
       matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
-      exclude: check.list(raw.exclude ?? [], `${path}.exclude`)
-        .map((item, i) => check.mapping(item, `${path}.exclude[${i}]`)),
+      exclude: check.exclusions(raw.exclude ?? [], `${path}.exclude`),
       inputs: Object.fromEntries(
         Object.entries(check.mapping(raw.inputs ?? {}, `${path}.inputs`))
           .map(([input, ref]) => [input, check.string(ref, `${path}.inputs.${input}`)]),
@@ -107,13 +112,7 @@ export function parseExperiment(text: string, file: string): Experiment {
     if (decl.foreach && Object.keys(decl.matrix).length > 0) {
       fail(`field "${path}" has both "matrix" and "foreach" (expected one of them)`);
     }
-    decl.exclude.forEach((combination, i) => {
-      for (const axis of Object.keys(combination)) {
-        if (!(axis in decl.matrix)) {
-          fail(`field "${path}.exclude[${i}].${axis}" is not a matrix axis of "${name}"`);
-        }
-      }
-    });
+    checkAxes(decl.exclude, decl.matrix, `${path}.exclude`, name);
     return decl;
   });
   const names = new Set(stages.map((s) => s.name));
@@ -143,8 +142,10 @@ export function parseExperiment(text: string, file: string): Experiment {
         matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
       };
       if (raw.exclude !== undefined) {
-        profiles[profile][stage].exclude = check.list(raw.exclude, `${path}.exclude`)
-          .map((item, i) => check.mapping(item, `${path}.exclude[${i}]`));
+        const exclude = check.exclusions(raw.exclude, `${path}.exclude`);
+        const decl = stages.find((d) => d.name === stage)!;
+        checkAxes(exclude, { ...decl.matrix, ...profiles[profile][stage].matrix }, `${path}.exclude`, stage);
+        profiles[profile][stage].exclude = exclude;
       }
     }
   }
@@ -230,5 +231,7 @@ function checker(fail: (reason: string) => never) {
     }
     return axes as Matrix;
   };
-  return { mapping, list, string, matrix };
+  const exclusions = (value: unknown, path: string): Params[] =>
+    list(value, path).map((item, i) => mapping(item, `${path}[${i}]`));
+  return { mapping, list, string, matrix, exclusions };
 }

@@ -68,6 +68,11 @@ const errors: [string, string, string][] = [
     `Cannot load ${FILE}: field "stages.train.exclude[0].sed" is not a matrix axis of "train"`,
   ],
   [
+    "a profile's exclude naming no matrix axis",
+    "stages:\n  train: { kind: t, matrix: { seed: [0] } }\nprofiles:\n  quick: { train: { exclude: [{ sed: 0 }] } }\n",
+    `Cannot load ${FILE}: field "profiles.quick.train.exclude[0].sed" is not a matrix axis of "train"`,
+  ],
+  [
     "a profile overriding an unknown stage",
     "stages:\n  train: { kind: t }\nprofiles:\n  smoke: { trian: {} }\n",
     `Cannot load ${FILE}: field "profiles.smoke.trian" names unknown stage "trian" (expected one of "train")`,
