@@ -3,13 +3,14 @@
  * its partial derivatives with respect to the heads are written out per element (the Jacobian of spec
  * 2.5 / 2.6 in closed form), and the backward pass sums dy·∂z/∂head over the J samples of each datum.
  *
- * It reads the [B, K] heads to the host once and uploads z [B*J, K] once, instead of ~20 device passes
- * over B·J·K elements; the Gamma implicit gradient is only evaluated where it is used (active entries with
- * dy ≠ 0). Values and gradients equal `_latent_graph.ts` up to float32 rounding (tested).
+ * One host pass over B·J·K elements each way instead of ~20 device passes; on wasm it works on the heap
+ * directly (`hostCompute`), with no copies. The Gamma implicit gradient is only evaluated where it is used
+ * (active entries with dy ≠ 0). Values and gradients equal `_latent_graph.ts` up to float32 rounding (tested).
  *
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { hostCompute } from "../tensor/host.ts";
 import type { Rng } from "../tensor/rng.ts";
 import type { CustomGradientFunc } from "../tensor/ops.ts";
 import { sampleStandardGamma, standardGammaGradAlpha } from "./standard_gamma.ts";
@@ -45,46 +46,48 @@ export function sampleLatentFused(
   const noise = drawLatentNoise(spec, N, rng);
   const names = headNames(spec);
   const learned = spec.threshold === "learned";
+  const spikeSlab = spec.prior === "spike_slab";
+  // Per-element partial derivatives of z, kept (saved) for the backward pass:
+  // ∂z/∂μ, ∂z/∂logscale, then ∂z/∂h_spike (spike-and-slab) or ∂z/∂λ and x ~ Gamma(α, 1) with λ = x/β (learned λ).
+  const derivatives = 2 + (spikeSlab ? 1 : learned ? 2 : 0);
   let lambdaMean: number | undefined;
 
   const op = tf.customGrad(
     ((...args: unknown[]) => {
-      const heads = names.map((_, i) => (args[i] as tf.Tensor).dataSync() as Float32Array);
-      const [mu, logscale] = heads;
-      const z = new Float32Array(N);
-      const dMu = new Float32Array(N); // ∂z/∂μ
-      const dLogscale = new Float32Array(N); // ∂z/∂logscale
-      const dSpike = spec.prior === "spike_slab" ? new Float32Array(N) : undefined; // ∂z/∂h_spike
-      const dLambda = learned ? new Float32Array(N) : undefined; // ∂z/∂λ
-      const gammaX = learned ? new Float32Array(N) : undefined; // x ~ Gamma(α, 1), λ = x/β
-      const e = noise.base;
-
-      if (spec.prior === "spike_slab") {
-        // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid((ℓ + min(h, 0))/τ)  (spec 2.6)
-        const spike = heads[2], w = sched.warmup, tau = sched.temperature, rootOneMinusW = Math.sqrt(1 - w);
-        const logistic = noise.logistic!;
-        for (let b = 0; b < B; b++) {
-          for (let j = 0; j < J; j++) {
-            for (let k = 0; k < K; k++) {
-              const h = b * K + k, i = (b * J + j) * K + k;
-              const sigma = Math.exp(0.5 * logscale[h]);
-              const slab = (w * sigma + rootOneMinusW) * e[i] + w * mu[h];
-              const r = 1 / (1 + Math.exp(-(logistic[i] + Math.min(spike[h], 0)) / tau));
-              const selected = Math.fround(r) > 0.5 ? 1 : 0; // tf.round: half to even, so 0.5 → 0
-              z[i] = selected * slab;
-              dMu[i] = selected * w;
-              dLogscale[i] = selected * w * 0.5 * sigma * e[i];
-              dSpike![i] = spike[h] <= 0 ? slab * r * (1 - r) / tau : 0;
+      const inputs = args.slice(0, names.length) as tf.Tensor[];
+      const save = args[names.length] as (tensors: tf.Tensor[]) => void;
+      const outShapes = Array.from({ length: 1 + derivatives }, () => [B * J, K]);
+      const [z, ...saved] = hostCompute(inputs, outShapes, (heads, [zv, dMu, dLogscale, d3, d4]) => {
+        const [mu, logscale] = heads;
+        const e = noise.base;
+        if (spikeSlab) {
+          // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid((ℓ + min(h, 0))/τ)  (spec 2.6)
+          const spike = heads[2], w = sched.warmup, tau = sched.temperature, rootOneMinusW = Math.sqrt(1 - w);
+          const logistic = noise.logistic!, dSpike = d3;
+          for (let b = 0; b < B; b++) {
+            for (let j = 0; j < J; j++) {
+              for (let k = 0; k < K; k++) {
+                const h = b * K + k, i = (b * J + j) * K + k;
+                const sigma = Math.exp(0.5 * logscale[h]);
+                const slab = (w * sigma + rootOneMinusW) * e[i] + w * mu[h];
+                const r = 1 / (1 + Math.exp(-(logistic[i] + Math.min(spike[h], 0)) / tau));
+                const selected = Math.fround(r) > 0.5 ? 1 : 0; // tf.round: half to even, so 0.5 → 0
+                zv[i] = selected * slab;
+                dMu[i] = selected * w;
+                dLogscale[i] = selected * w * 0.5 * sigma * e[i];
+                dSpike[i] = spike[h] <= 0 ? slab * r * (1 - r) / tau : 0;
+              }
             }
           }
+          return;
         }
-      } else {
         // n = σε (Gaussian, logscale = ln σ²) or n = w·b·e (Laplace, logscale = ln b)  (spec 2.2, 2.3)
         const gaussian = spec.prior === "gaussian";
         const w = gaussian ? 1 : sched.warmup;
         const scaleExponent = gaussian ? 0.5 : 1; // ∂ ln(scale)/∂ logscale
         const straight = spec.estimator === "straight";
         const threshold = spec.threshold !== "none";
+        const dLambda = d3, gammaX = d4;
         let lambdaSum = 0;
         for (let b = 0; b < B; b++) {
           for (let j = 0; j < J; j++) {
@@ -92,7 +95,7 @@ export function sampleLatentFused(
               const h = b * K + k, i = (b * J + j) * K + k;
               const n = w * Math.exp(scaleExponent * logscale[h]) * e[i];
               if (!threshold) {
-                z[i] = mu[h] + n;
+                zv[i] = mu[h] + n;
                 dMu[i] = 1;
                 dLogscale[i] = scaleExponent * n;
                 continue;
@@ -100,52 +103,54 @@ export function sampleLatentFused(
               let lambda = spec.lambda;
               if (learned) {
                 const x = Math.fround(sampleStandardGamma(clipGamma(heads[2][h]), rng));
-                gammaX![i] = x;
+                gammaX[i] = x;
                 lambda = x / clipGamma(heads[3][h]);
                 lambdaSum += Math.abs(lambda);
               }
               // T_λ(s) = 0 if |n| ≤ |λ|, else μ + sign(n)(|n| − |λ|)  (eq. 2, spec 2.1)
               const active = Math.abs(n) > Math.abs(lambda) ? 1 : 0;
               const signN = Math.sign(n);
-              z[i] = active ? mu[h] + signN * (Math.abs(n) - Math.abs(lambda)) : 0;
+              zv[i] = active ? mu[h] + signN * (Math.abs(n) - Math.abs(lambda)) : 0;
               // straight-through: ∂μ = 1 + active, ∂logscale = ∂s; subgradient: both only where active  (spec 2.5)
               dMu[i] = straight ? 1 + active : active;
               dLogscale[i] = (straight ? 1 : active) * scaleExponent * n;
-              if (learned) dLambda![i] = -active * signN * Math.sign(lambda);
+              if (learned) dLambda[i] = -active * signN * Math.sign(lambda);
             }
           }
         }
         if (learned) lambdaMean = lambdaSum / N;
-      }
-
+      });
+      save([...saved, ...(learned ? inputs.slice(2, 4) : [])]);
       return {
-        value: tf.tensor2d(z, [B * J, K]),
-        gradFunc: (dy: tf.Tensor) => {
-          const g = dy.dataSync();
-          const grads = names.map(() => new Float32Array(B * K));
-          const [gMu, gLogscale] = grads;
-          for (let b = 0; b < B; b++) {
-            for (let j = 0; j < J; j++) {
-              for (let k = 0; k < K; k++) {
-                const h = b * K + k, i = (b * J + j) * K + k;
-                const gi = g[i];
-                if (gi === 0) continue;
-                gMu[h] += gi * dMu[i];
-                gLogscale[h] += gi * dLogscale[i];
-                if (dSpike) grads[2][h] += gi * dSpike[i];
-                if (dLambda && dLambda[i] !== 0) {
-                  // λ = x/β with α = clip(e^{h_α}), β = clip(e^{h_β}):  ∂λ/∂h_α = (∂x/∂α)·α/β,  ∂λ/∂h_β = −λ
-                  const alpha = clipGamma(heads[2][h]), beta = clipGamma(heads[3][h]);
-                  const dzdx = gi * dLambda[i] / beta;
-                  grads[2][h] += inGammaRange(heads[2][h]) * dzdx *
-                    standardGammaGradAlpha(gammaX![i], alpha) * alpha;
-                  grads[3][h] -= inGammaRange(heads[3][h]) * dzdx * gammaX![i];
+        value: z,
+        gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
+          hostCompute(
+            [dy, ...kept],
+            names.map(() => [B, K]),
+            ([g, dMu, dLogscale, d3, d4, hAlpha, hBeta], grads) => {
+              const [gMu, gLogscale] = grads;
+              for (let b = 0; b < B; b++) {
+                for (let j = 0; j < J; j++) {
+                  for (let k = 0; k < K; k++) {
+                    const h = b * K + k, i = (b * J + j) * K + k;
+                    const gi = g[i];
+                    if (gi === 0) continue;
+                    gMu[h] += gi * dMu[i];
+                    gLogscale[h] += gi * dLogscale[i];
+                    if (spikeSlab) grads[2][h] += gi * d3[i];
+                    else if (learned && d3[i] !== 0) {
+                      // λ = x/β with α = clip(e^{h_α}), β = clip(e^{h_β}):  ∂λ/∂h_α = (∂x/∂α)·α/β,  ∂λ/∂h_β = −λ
+                      const alpha = clipGamma(hAlpha[h]), beta = clipGamma(hBeta[h]);
+                      const dzdx = gi * d3[i] / beta;
+                      grads[2][h] += inGammaRange(hAlpha[h]) * dzdx * standardGammaGradAlpha(d4[i], alpha) *
+                        alpha;
+                      grads[3][h] -= inGammaRange(hBeta[h]) * dzdx * d4[i];
+                    }
+                  }
                 }
               }
-            }
-          }
-          return grads.map((v) => tf.tensor2d(v, [B, K]));
-        },
+            },
+          ),
       };
     }) as CustomGradientFunc,
   );

@@ -17,8 +17,18 @@ export interface LatentNoise {
   logistic?: Float32Array;
 }
 
-/** Draw the base (and logistic) noise; Gamma draws for a learned λ follow inside the sampler. */
+/** Reused between calls: a fresh multi-megabyte array per training step costs more than drawing into it. */
+let workspace = new Float32Array(0);
+
+/**
+ * Draw the base (and logistic) noise; Gamma draws for a learned λ follow inside the sampler. The arrays are
+ * views of a workspace that the next call overwrites: use (or copy) them before sampling again.
+ */
 export function drawLatentNoise(spec: LatentSpec, n: number, rng: Rng): LatentNoise {
-  const base = spec.prior === "laplace" ? laplaceUnitNoise(rng, n) : rng.normalArray(n);
-  return spec.prior === "spike_slab" ? { base, logistic: logisticNoise(rng, n) } : { base };
+  const slots = spec.prior === "spike_slab" ? 2 : 1;
+  if (workspace.length < slots * n) workspace = new Float32Array(slots * n);
+  const base = workspace.subarray(0, n);
+  if (spec.prior === "laplace") laplaceUnitNoise(rng, n, base);
+  else rng.fillNormal(base);
+  return slots === 2 ? { base, logistic: logisticNoise(rng, n, workspace.subarray(n, 2 * n)) } : { base };
 }

@@ -30,7 +30,7 @@ import {
 import { sampleLatentGraph } from "./_latent_graph.ts";
 import { sampleLatentFused } from "./_latent_fused.ts";
 
-export { type SelectionMethod, selectionWeights, vscObjective } from "./objective.ts";
+export { perSampleSquaredError, type SelectionMethod, selectionWeights, vscObjective } from "./objective.ts";
 export {
   defaultLatentSpec,
   headNames,

@@ -151,6 +151,25 @@ for (const spec of pairSpecs) {
   });
 }
 
+for (const spec of pairSpecs) {
+  Deno.test(`sampleLatent()'s fused implementation on wasm (heap views) agrees with the graph on cpu for ${spec.prior}/${spec.threshold}/${spec.estimator}`, async () => {
+    let reference!: ReturnType<typeof run>, onWasm!: ReturnType<typeof run>;
+    tf.tidy(() => void (reference = run(sampleLatentGraph, heads(spec), spec)));
+    await useBackend("wasm");
+    try {
+      const before = tf.memory().numTensors;
+      tf.tidy(() => void (onWasm = run(sampleLatentFused, heads(spec), spec)));
+      assertAllClose(onWasm.z, reference.z, 1e-5, 1e-5, "z");
+      for (const name of headNames(spec)) {
+        assertAllClose(onWasm.grads[name], reference.grads[name], 1e-4, 1e-4, `∂/∂${name}`);
+      }
+      if (tf.memory().numTensors !== before) throw new Error("leak on wasm");
+    } finally {
+      await useBackend("cpu");
+    }
+  });
+}
+
 Deno.test("sampleLatent() with a learned λ sends −sign(n)·sign(λ) to λ on active entries: ∂z/∂ln β = sign(n)·λ", () => {
   tf.tidy(() => {
     const spec: LatentSpec = { ...defaultLatentSpec, prior: "laplace", threshold: "learned" };

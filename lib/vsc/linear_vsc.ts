@@ -15,7 +15,14 @@
  */
 import { tf } from "../tensor/tf.ts";
 import type { Rng } from "../tensor/rng.ts";
-import { headNames, type LatentSpec, sampleLatent, type Schedule, vscObjective } from "./latent.ts";
+import {
+  headNames,
+  type LatentSpec,
+  perSampleSquaredError,
+  sampleLatent,
+  type Schedule,
+  vscObjective,
+} from "./latent.ts";
 import { MlpEncoder } from "./mlp_encoder.ts";
 import type { VariationalMethod } from "./methods.ts";
 import { solveLasso } from "../sparse/lasso.ts";
@@ -181,6 +188,10 @@ export class LinearVsc {
     }
     // 2. Dictionary step with the codes of that same forward pass.
     const nonzero = tf.tidy(() => tf.mean(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]);
+    if (c.selection === "max" && weights.shape[1] > 1) {
+      // One-hot weights: the step only sees each datum's selected sample, so pass just those (J× fewer flops).
+      [codes, weights] = selectedSamples(codes, weights);
+    }
     const next = dictionaryStep(this.dictionary, { x, z: codes, w: weights }, {
       lr: dictLr,
       gamma: c.frobenius,
@@ -220,9 +231,8 @@ export class LinearVsc {
     const objective = () => {
       const heads = this.encoder!.forward(x);
       const latent = sampleLatent(heads as never, c.spec!, J, rng, sched);
-      const xhat = tf.matMul(latent.z, tf.transpose(this.dictionary)); // [B·J, D]
-      const xrep = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, J, 1]), [B * J, D]); // [B·J, D]
-      const recon = tf.reshape(tf.mean(tf.square(tf.sub(xrep, xhat)), 1), [B, J]) as tf.Tensor2D; // [B, J]
+      const xhat = tf.matMul(latent.z, tf.transpose(this.dictionary)) as tf.Tensor2D; // [B·J, D]
+      const recon = perSampleSquaredError(xhat, x); // [B, J]
       const obj = vscObjective(recon, latent.kl, c.beta, c.selection);
       z = tf.keep(latent.z);
       weights = tf.keep(obj.weights);
@@ -311,6 +321,15 @@ export class LinearVsc {
     // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD base class keeps.
     (this.#optimizer as unknown as { c?: tf.Tensor } | null)?.c?.dispose();
   }
+}
+
+/** The selected sample of each datum under one-hot weights w [B, J]: codes [B, K] and weights 1 [B, 1]. */
+function selectedSamples(z: tf.Tensor2D, w: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  const [B, J] = w.shape;
+  const rows = tf.tidy(() => tf.add(tf.cast(tf.argMax(w, 1), "int32"), tf.range(0, B * J, J, "int32"))); // [B]
+  const selected = tf.gather(z, rows) as tf.Tensor2D;
+  tf.dispose([z, w, rows]);
+  return [selected, tf.ones([B, 1])];
 }
 
 function prefix<T>(p: string, o: Record<string, T>): Record<string, T> {

@@ -1,6 +1,8 @@
 import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
-import { selectionWeights, vscObjective } from "./objective.ts";
+import { perSampleSquaredError, selectionWeights, vscObjective } from "./objective.ts";
+import { Rng } from "../tensor/rng.ts";
+import { assertEquals } from "../testing/assert.ts";
 import { assertAllClose, assertClose, values } from "./_testing.ts";
 
 await useBackend("cpu");
@@ -45,4 +47,46 @@ Deno.test("vscObjective() rejects mismatched shapes", () => {
     }
     throw new Error("expected a RangeError");
   });
+});
+
+Deno.test("perSampleSquaredError() and its gradients equal the op-graph formula, on cpu and on wasm", async () => {
+  const [B, J, D] = [3, 4, 5];
+  const rng = new Rng(11);
+  const xv = rng.normalArray(B * D), xhv = rng.normalArray(B * J * D), cv = rng.normalArray(B * J);
+  // the reference: x repeated J times, mean over pixels; c weights the samples (zeros: unselected)
+  cv[1] = 0;
+  const reference = () =>
+    tf.tidy(() => {
+      const f = (xh: tf.Tensor, x: tf.Tensor) => {
+        const rep = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, J, 1]), [B * J, D]);
+        return tf.sum(
+          tf.mul(tf.reshape(tf.mean(tf.square(tf.sub(xh, rep)), 1), [B, J]), tf.tensor2d(cv, [B, J])),
+        );
+      };
+      const [gXhat, gX] = tf.grads(f)([tf.tensor2d(xhv, [B * J, D]), tf.tensor2d(xv, [B, D])]);
+      return [gXhat.dataSync(), gX.dataSync()];
+    });
+  const ours = () => {
+    const before = tf.memory().numTensors;
+    const out = tf.tidy(() => {
+      const f = (xh: tf.Tensor, x: tf.Tensor) =>
+        tf.sum(tf.mul(perSampleSquaredError(xh as tf.Tensor2D, x as tf.Tensor2D), tf.tensor2d(cv, [B, J])));
+      const [gXhat, gX] = tf.grads(f)([tf.tensor2d(xhv, [B * J, D]), tf.tensor2d(xv, [B, D])]);
+      const value = perSampleSquaredError(tf.tensor2d(xhv, [B * J, D]), tf.tensor2d(xv, [B, D]));
+      return [gXhat.dataSync(), gX.dataSync(), value.dataSync()];
+    });
+    assertEquals(tf.memory().numTensors, before, `tensors left on ${tf.getBackend()}`);
+    return out;
+  };
+  const [refXhat, refX] = reference();
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    const [gXhat, gX, value] = ours();
+    assertAllClose(gXhat, refXhat, 1e-6, 1e-5, `∂/∂x̂ on ${backend}`);
+    assertAllClose(gX, refX, 1e-6, 1e-5, `∂/∂x on ${backend}`);
+    let e = 0;
+    for (let d = 0; d < D; d++) e += (xhv[J * D + d] - xv[D + d]) ** 2; // b = 1, j = 0
+    assertClose(value[J], e / D, 1e-6, 1e-6, `value on ${backend}`);
+  }
+  await useBackend("cpu");
 });

@@ -18,7 +18,14 @@
  */
 import { tf } from "../../tensor/tf.ts";
 import type { Rng } from "../../tensor/rng.ts";
-import { headNames, type LatentSpec, sampleLatent, type Schedule, vscObjective } from "../latent.ts";
+import {
+  headNames,
+  type LatentSpec,
+  perSampleSquaredError,
+  sampleLatent,
+  type Schedule,
+  vscObjective,
+} from "../latent.ts";
 import { concreteTemperature, cycleLearningRate, scaleWarmup } from "../../sparse/schedules.ts";
 import { type Architecture, architectureFor } from "./architectures.ts";
 import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
@@ -166,12 +173,9 @@ export class ConvVsc {
   }
 
   /** Per-sample pixel-mean squared error [B, J] of x [B, H, W, C] against x̂ [B·J, H, W, C] (row b·J + j). */
-  #recon(x: tf.Tensor4D, xhat: tf.Tensor4D, J: number): tf.Tensor2D {
-    const B = x.shape[0];
-    const P = x.shape[1] * x.shape[2] * x.shape[3];
-    const xrep = tf.reshape(tf.tile(tf.reshape(x, [B, 1, P]), [1, J, 1]), [B * J, P]); // [B·J, P]
-    const err = tf.mean(tf.square(tf.sub(xrep, tf.reshape(xhat, [B * J, P]))), 1); // [B·J]
-    return tf.reshape(err, [B, J]); // [B, J]
+  #recon(x: tf.Tensor4D, xhat: tf.Tensor4D): tf.Tensor2D {
+    const [B, H, W, C] = x.shape;
+    return perSampleSquaredError(tf.reshape(xhat, [xhat.shape[0], H * W * C]), tf.reshape(x, [B, H * W * C]));
   }
 
   /** One training step on a batch x [B, H, W, C] in [0, 1]. */
@@ -185,7 +189,7 @@ export class ConvVsc {
       const heads = this.encoder.forward(x, updates); // 1. [B, K] each
       const latent = sampleLatent(heads as never, c.spec, J, rng, sched); // 2. z [B·J, K], kl [B]
       const xhat = this.decoder.forward(latent.z, updates); // 3. [B·J, H, W, C]
-      const recon = this.#recon(x, xhat, J); // [B, J]
+      const recon = this.#recon(x, xhat); // [B, J]
       return vscObjective(recon, latent.kl, c.beta, c.selection).loss as tf.Scalar; // 4.
     };
     const { value, grads } = tf.variableGrads(objective, this.trainable());
@@ -210,7 +214,7 @@ export class ConvVsc {
       const heads = this.encoder.forward(x);
       const latent = sampleLatent(heads as never, c.spec, J, rng, { warmup: 1, temperature: 0.01 });
       const xhat = this.decoder.forward(latent.z); // [B·J, H, W, C]
-      return [latent.z, xhat, this.#recon(x, xhat, J)]; // [B·J, K], [B·J, H, W, C], [B, J]
+      return [latent.z, xhat, this.#recon(x, xhat)]; // [B·J, K], [B·J, H, W, C], [B, J]
     });
     // Best-of-J on the host: row b·J + argmin_j err[b, j].
     const e = err.dataSync();

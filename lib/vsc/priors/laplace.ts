@@ -32,8 +32,7 @@ export const LAPLACE_LOG_CLAMP = 1e-6;
  * if (Math.abs(meanAbs - 1) > 0.03) throw new Error("E|e| should be 1");
  * ```
  */
-export function laplaceUnitNoise(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
+export function laplaceUnitNoise(rng: Rng, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
   for (let i = 0; i < n; i++) {
     const u = rng.next() - 0.5;
     const mag = -Math.log(Math.max(1 - 2 * Math.abs(u), LAPLACE_LOG_CLAMP));

@@ -36,8 +36,7 @@ const ETA_EPS = 2 ** -53;
  * if (Math.abs(frac - 0.5) > 0.02) throw new Error("logistic noise should be symmetric");
  * ```
  */
-export function logisticNoise(rng: Rng, n: number): Float32Array {
-  const out = new Float32Array(n);
+export function logisticNoise(rng: Rng, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
   for (let i = 0; i < n; i++) {
     const eta = Math.min(Math.max(rng.next(), ETA_EPS), 1 - ETA_EPS);
     out[i] = Math.log(eta) - Math.log1p(-eta);
