@@ -223,7 +223,6 @@ export class LinearVsc {
    */
   #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, train: boolean) {
     const c = this.config;
-    const [B, D] = x.shape;
     let z!: tf.Tensor2D;
     let weights!: tf.Tensor2D;
     let perSample!: tf.Tensor2D;
