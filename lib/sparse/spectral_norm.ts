@@ -9,9 +9,9 @@ import { tf } from "../tensor/tf.ts";
 export interface SpectralNormOptions {
   /** Starting vector [K] (e.g. the previous call's `vector`, to warm-start a slowly changing A). */
   v0?: Float64Array;
-  /** Stop when the Rayleigh quotient changes by at most `tol` relative. @default 1e-10 */
+  /** Stop when the residual ‖G v − θ v‖ of the estimate θ and its vector v is at most `tol`·θ. @default 1e-10 */
   tol?: number;
-  /** Iteration cap. @default 5000 */
+  /** Iteration cap (Lanczos steps); K steps always suffice. @default K */
   maxIter?: number;
 }
 
@@ -23,10 +23,14 @@ export interface SpectralNormResult {
 }
 
 /**
- * ‖A‖₂² = λ_max(AᵀA) by power iteration on the Gram matrix G = AᵀA [K, K] (formed once on the backend, iterated
- * on the host in float64):
+ * ‖A‖₂² = λ_max(AᵀA) by the Lanczos method on the Gram matrix G = AᵀA [K, K] (formed once on the backend,
+ * iterated on the host in float64), with full reorthogonalisation: after j steps the largest eigenvalue θ of
+ * the j×j tridiagonal T_j (Sturm bisection) and its vector s (inverse iteration) give the Ritz pair
+ * (θ, v = Q_j s), whose residual is ‖G v − θ v‖ = β_j·|s_j|.
  *
- *   v ← G v / ‖G v‖,  ρ = vᵀ G v  (the Rayleigh quotient, which increases to λ_max)
+ * Why not the power iteration: its rate is λ₂/λ₁, and the top of the spectrum of a random dictionary is
+ * crowded (Marchenko–Pastur edge): 5,000 iterations did not reach 1e-10 for a 256×256 unit-norm Gaussian A,
+ * where Lanczos needs a few dozen steps.
  *
  * The default start is the deterministic vector v_k = 1 + ½·sin(1.7k + 0.3), which is not orthogonal to the
  * top eigenvector of any Gram matrix met in practice; pass `v0` to warm-start.
@@ -45,50 +49,120 @@ export interface SpectralNormResult {
  * ```
  */
 export function spectralNormSquared(a: tf.Tensor2D, options: SpectralNormOptions = {}): SpectralNormResult {
-  const { tol = 1e-10, maxIter = 5000 } = options;
   const k = a.shape[1];
+  const { tol = 1e-10, maxIter = k } = options;
   const gram = tf.tidy(() => tf.matMul(tf.transpose(a), a)); // [K, K]
-  const g = Float64Array.from(gram.dataSync());
+  const g = new Float64Array(gram.dataSync()); // the typed-array constructor: `from` is ~10× slower
   gram.dispose();
-  let v = new Float64Array(k);
+  const q = new Float64Array(k);
   if (options.v0) {
     if (options.v0.length !== k) {
       throw new RangeError(
         `Cannot compute spectralNormSquared: "v0" must have length ${k}, received ${options.v0.length}`,
       );
     }
-    v.set(options.v0);
+    q.set(options.v0);
   } else {
-    for (let i = 0; i < k; i++) v[i] = 1 + 0.5 * Math.sin(1.7 * i + 0.3);
+    for (let i = 0; i < k; i++) q[i] = 1 + 0.5 * Math.sin(1.7 * i + 0.3);
   }
-  normalise(v);
-  let w = new Float64Array(k);
-  let rho = 0;
-  let iterations = 0;
-  while (iterations < maxIter) {
-    iterations++;
-    // w = G v; ρ = vᵀ w
-    let rhoNew = 0;
-    for (let i = 0; i < k; i++) {
-      let s = 0;
-      const row = i * k;
-      for (let j = 0; j < k; j++) s += g[row + j] * v[j];
-      w[i] = s;
-      rhoNew += v[i] * s;
+  if (normalise(q) === 0) {
+    throw new RangeError(`Cannot compute spectralNormSquared: "v0" must not be zero`);
+  }
+  const steps = Math.min(maxIter, k);
+  const basis = new Float64Array(steps * k); // row j: Lanczos vector q_j
+  const alpha = new Float64Array(steps), beta = new Float64Array(steps);
+  const w = new Float64Array(k);
+  let theta = 0, ritz: Float64Array = new Float64Array(1).fill(1), iterations = 0;
+  for (let j = 0; j < steps; j++) {
+    basis.set(q, j * k);
+    // w = G q_j − α_j q_j − β_{j−1} q_{j−1}, then orthogonalised twice against every q_i (full reorthogonalisation)
+    for (let r = 0; r < k; r++) w[r] = dot(g.subarray(r * k, (r + 1) * k), q);
+    alpha[j] = dot(q, w);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i <= j; i++) {
+        const qi = basis.subarray(i * k, (i + 1) * k), c = dot(qi, w);
+        for (let r = 0; r < k; r++) w[r] -= c * qi[r];
+      }
     }
-    if (normalise(w) === 0) return { value: 0, vector: v, iterations };
-    [v, w] = [w, v];
-    const done = Math.abs(rhoNew - rho) <= tol * Math.abs(rhoNew);
-    rho = rhoNew;
-    if (done) break;
+    beta[j] = Math.sqrt(dot(w, w));
+    iterations = j + 1;
+    [theta, ritz] = topEigenpair(alpha.subarray(0, j + 1), beta.subarray(0, j));
+    if (theta <= 0) return { value: 0, vector: basis.slice(0, k), iterations }; // G = 0
+    if (beta[j] * Math.abs(ritz[j]) <= tol * theta || beta[j] <= 1e-14 * theta) break;
+    for (let r = 0; r < k; r++) q[r] = w[r] / beta[j];
   }
-  return { value: rho, vector: v, iterations };
+  const vector = new Float64Array(k);
+  for (let i = 0; i < iterations; i++) {
+    for (let r = 0; r < k; r++) vector[r] += ritz[i] * basis[i * k + r];
+  }
+  normalise(vector);
+  return { value: theta, vector, iterations };
+}
+
+function dot(x: Float64Array, y: Float64Array): number {
+  // four partial sums: independent additions pipeline (~2× faster than one running sum)
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (const n = x.length - 3; i < n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < x.length; i++) s0 += x[i] * y[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 function normalise(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s);
+  const n = Math.sqrt(dot(v, v));
   if (n > 0) { for (let i = 0; i < v.length; i++) v[i] /= n; }
   return n;
+}
+
+/**
+ * The largest eigenvalue of the symmetric tridiagonal matrix with diagonal `d` and off-diagonal `e` (Sturm
+ * bisection to full precision) and its unit eigenvector (two steps of inverse iteration).
+ */
+function topEigenpair(d: Float64Array, e: Float64Array): [number, Float64Array] {
+  const n = d.length;
+  // Gershgorin bounds
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const radius = (i > 0 ? Math.abs(e[i - 1]) : 0) + (i < n - 1 ? Math.abs(e[i]) : 0);
+    lo = Math.min(lo, d[i] - radius);
+    hi = Math.max(hi, d[i] + radius);
+  }
+  // count(x) = number of eigenvalues below x (signs of the LDLᵀ pivots of T − xI)
+  const count = (x: number) => {
+    let c = 0, pivot = 1;
+    for (let i = 0; i < n; i++) {
+      pivot = d[i] - x - (i > 0 ? (e[i - 1] * e[i - 1]) / pivot : 0);
+      if (pivot === 0) pivot = -Number.EPSILON * (Math.abs(x) + 1);
+      if (pivot < 0) c++;
+    }
+    return c;
+  };
+  for (let it = 0; it < 200 && hi - lo > 2 * Number.EPSILON * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
+    const mid = (lo + hi) / 2;
+    if (count(mid) === n) hi = mid;
+    else lo = mid;
+  }
+  const theta = hi;
+  // inverse iteration: solve (T − θ' I) x = b by the Thomas algorithm, θ' just above θ so that it is not singular
+  const shift = theta + Math.max(Math.abs(theta), 1) * 1e-13;
+  let x: Float64Array = new Float64Array(n).fill(1);
+  const c = new Float64Array(n), y = new Float64Array(n);
+  for (let step = 0; step < 2; step++) {
+    let pivot = d[0] - shift || Number.EPSILON;
+    y[0] = x[0] / pivot;
+    for (let i = 1; i < n; i++) {
+      c[i - 1] = e[i - 1] / pivot;
+      pivot = d[i] - shift - e[i - 1] * c[i - 1];
+      if (pivot === 0) pivot = Number.EPSILON;
+      y[i] = (x[i] - e[i - 1] * y[i - 1]) / pivot;
+    }
+    for (let i = n - 2; i >= 0; i--) y[i] -= c[i] * y[i + 1];
+    x = y.slice();
+    normalise(x);
+  }
+  return [theta, x];
 }

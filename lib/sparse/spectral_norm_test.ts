@@ -26,3 +26,24 @@ Deno.test("spectralNormSquared() equals the largest eigenvalue of AᵀA from the
   assertAlmostEquals(warm.value, r.value, 1e-9 * r.value);
   a.dispose();
 });
+
+Deno.test("spectralNormSquared() converges on a crowded spectrum (256×256 random dictionary) with a small residual", () => {
+  const rng = new Rng(3);
+  const n = 256;
+  const aArr = randomUnitDictionary(rng, n, n);
+  const gram = matMul64(transpose64(aArr, n, n), aArr, n, n, n);
+  const top = symmetricEigen(gram, n, { vectors: false }).values[n - 1];
+  const a = tf.tensor2d(aArr, [n, n]);
+  const r = spectralNormSquared(a);
+  a.dispose();
+  assert(r.iterations < 150, `took ${r.iterations} Lanczos steps`);
+  assertAlmostEquals(r.value, top, 1e-5 * top); // the Gram matrix is formed in float32
+  // residual ‖G v − θ v‖ of the returned pair, with G in float64
+  let residual = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += gram[i * n + j] * r.vector[j];
+    residual += (s - r.value * r.vector[i]) ** 2;
+  }
+  assert(Math.sqrt(residual) < 1e-5 * top, `residual ${Math.sqrt(residual)}`);
+});

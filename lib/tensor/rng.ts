@@ -72,6 +72,14 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /**
+   * A uniform double in (0, 1) from one 32-bit draw, (u + ½)/2³²: never 0 or 1, so its log and logit are
+   * finite. Half the cost of `next()` where 32 bits of resolution suffice (noise that ends up in float32).
+   */
+  next32(): number {
+    return (this.nextU32() + 0.5) / 4294967296;
+  }
+
   /** A uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);

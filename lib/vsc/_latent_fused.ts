@@ -26,6 +26,10 @@ import {
   type Schedule,
 } from "./latent_spec.ts";
 
+/** round(sigmoid(a)) as tf.round of a float32 sigmoid gives it: 1 iff fround(r) > ½ (half to even: ½ → 0). */
+const roundedSigmoid = (
+  a: number,
+) => (a > 1e-6 ? 1 : a > 0 && Math.fround(1 / (1 + Math.exp(-a))) > 0.5 ? 1 : 0);
 const clipGamma = (h: number) =>
   Math.fround(Math.min(Math.max(Math.fround(Math.exp(h)), GAMMA_PARAM_MIN), GAMMA_PARAM_MAX));
 const inGammaRange = (h: number) => {
@@ -48,8 +52,10 @@ export function sampleLatentFused(
   const learned = spec.threshold === "learned";
   const spikeSlab = spec.prior === "spike_slab";
   // Per-element partial derivatives of z, kept (saved) for the backward pass:
-  // ∂z/∂μ, ∂z/∂logscale, then ∂z/∂h_spike (spike-and-slab) or ∂z/∂λ and x ~ Gamma(α, 1) with λ = x/β (learned λ).
-  const derivatives = 2 + (spikeSlab ? 1 : learned ? 2 : 0);
+  // ∂z/∂μ, ∂z/∂logscale, then the slab and the logit a (spike-and-slab) or ∂z/∂λ and x ~ Gamma(α, 1) with
+  // λ = x/β (learned λ).
+  const derivatives = 2 + (spikeSlab || learned ? 2 : 0);
+  const tau = sched.temperature;
   let lambdaMean: number | undefined;
 
   const op = tf.customGrad(
@@ -60,22 +66,32 @@ export function sampleLatentFused(
       const [z, ...saved] = hostCompute(inputs, outShapes, (heads, [zv, dMu, dLogscale, d3, d4]) => {
         const [mu, logscale] = heads;
         const e = noise.base;
+        // Per-datum quantities are computed once per head entry, not once per sample (J× fewer exp).
+        const perHead = (f: (h: number) => number) => {
+          const out = new Float64Array(B * K);
+          for (let h = 0; h < B * K; h++) out[h] = f(h);
+          return out;
+        };
         if (spikeSlab) {
-          // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid((ℓ + min(h, 0))/τ)  (spec 2.6)
-          const spike = heads[2], w = sched.warmup, tau = sched.temperature, rootOneMinusW = Math.sqrt(1 - w);
-          const logistic = noise.logistic!, dSpike = d3;
+          // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid(a), a = (ℓ + min(h, 0))/τ  (spec 2.6).
+          // round(r) needs only the sign of a; r itself (an exp) is computed in the backward pass, where the
+          // gradient is non-zero (one sample in J under max-ELBO).
+          const spike = heads[2], w = sched.warmup, rootOneMinusW = Math.sqrt(1 - w);
+          const logistic = noise.logistic!, slabs = d3, logits = d4;
+          const sigmas = perHead((h) => Math.exp(0.5 * logscale[h]));
           for (let b = 0; b < B; b++) {
             for (let j = 0; j < J; j++) {
               for (let k = 0; k < K; k++) {
                 const h = b * K + k, i = (b * J + j) * K + k;
-                const sigma = Math.exp(0.5 * logscale[h]);
+                const sigma = sigmas[h];
                 const slab = (w * sigma + rootOneMinusW) * e[i] + w * mu[h];
-                const r = 1 / (1 + Math.exp(-(logistic[i] + Math.min(spike[h], 0)) / tau));
-                const selected = Math.fround(r) > 0.5 ? 1 : 0; // tf.round: half to even, so 0.5 → 0
+                const a = (logistic[i] + Math.min(spike[h], 0)) / tau;
+                const selected = roundedSigmoid(a);
                 zv[i] = selected * slab;
                 dMu[i] = selected * w;
                 dLogscale[i] = selected * w * 0.5 * sigma * e[i];
-                dSpike[i] = spike[h] <= 0 ? slab * r * (1 - r) / tau : 0;
+                slabs[i] = spike[h] <= 0 ? slab : 0; // ∂z/∂h_spike = slab·r(1 − r)/τ where min(h, 0) = h
+                logits[i] = a;
               }
             }
           }
@@ -88,12 +104,15 @@ export function sampleLatentFused(
         const straight = spec.estimator === "straight";
         const threshold = spec.threshold !== "none";
         const dLambda = d3, gammaX = d4;
+        const scales = perHead((h) => w * Math.exp(scaleExponent * logscale[h]));
+        const alphas = learned ? perHead((h) => clipGamma(heads[2][h])) : scales;
+        const betas = learned ? perHead((h) => clipGamma(heads[3][h])) : scales;
         let lambdaSum = 0;
         for (let b = 0; b < B; b++) {
           for (let j = 0; j < J; j++) {
             for (let k = 0; k < K; k++) {
               const h = b * K + k, i = (b * J + j) * K + k;
-              const n = w * Math.exp(scaleExponent * logscale[h]) * e[i];
+              const n = scales[h] * e[i];
               if (!threshold) {
                 zv[i] = mu[h] + n;
                 dMu[i] = 1;
@@ -102,9 +121,9 @@ export function sampleLatentFused(
               }
               let lambda = spec.lambda;
               if (learned) {
-                const x = Math.fround(sampleStandardGamma(clipGamma(heads[2][h]), rng));
+                const x = Math.fround(sampleStandardGamma(alphas[h], rng));
                 gammaX[i] = x;
-                lambda = x / clipGamma(heads[3][h]);
+                lambda = x / betas[h];
                 lambdaSum += Math.abs(lambda);
               }
               // T_λ(s) = 0 if |n| ≤ |λ|, else μ + sign(n)(|n| − |λ|)  (eq. 2, spec 2.1)
@@ -137,8 +156,11 @@ export function sampleLatentFused(
                     if (gi === 0) continue;
                     gMu[h] += gi * dMu[i];
                     gLogscale[h] += gi * dLogscale[i];
-                    if (spikeSlab) grads[2][h] += gi * d3[i];
-                    else if (learned && d3[i] !== 0) {
+                    if (spikeSlab) {
+                      if (d3[i] === 0) continue;
+                      const r = 1 / (1 + Math.exp(-d4[i]));
+                      grads[2][h] += gi * d3[i] * r * (1 - r) / tau;
+                    } else if (learned && d3[i] !== 0) {
                       // λ = x/β with α = clip(e^{h_α}), β = clip(e^{h_β}):  ∂λ/∂h_α = (∂x/∂α)·α/β,  ∂λ/∂h_β = −λ
                       const alpha = clipGamma(hAlpha[h]), beta = clipGamma(hBeta[h]);
                       const dzdx = gi * d3[i] / beta;

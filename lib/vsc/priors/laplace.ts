@@ -34,7 +34,7 @@ export const LAPLACE_LOG_CLAMP = 1e-6;
  */
 export function laplaceUnitNoise(rng: Rng, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
   for (let i = 0; i < n; i++) {
-    const u = rng.next() - 0.5;
+    const u = rng.next32() - 0.5;
     const mag = -Math.log(Math.max(1 - 2 * Math.abs(u), LAPLACE_LOG_CLAMP));
     out[i] = u < 0 ? -mag : mag; // −sign(u)·ln(…) with ln(…) ≤ 0
   }
