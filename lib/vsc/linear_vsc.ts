@@ -24,20 +24,15 @@ import {
   vscObjective,
 } from "./latent.ts";
 import { MlpEncoder } from "./mlp_encoder.ts";
+import { latentSchedule, type LatentScheduleConfig } from "./latent_schedule.ts";
 import type { VariationalMethod } from "./methods.ts";
 import { solveLasso } from "../sparse/lasso.ts";
 import { spectralNormSquared } from "../sparse/spectral_norm.ts";
 import { dictionaryStep } from "../sparse/dictionary_step.ts";
-import {
-  concreteTemperature,
-  cycleLearningRate,
-  dictionaryLearningRate,
-  fistaLambdaWarmup,
-  scaleWarmup,
-} from "../sparse/schedules.ts";
+import { cycleLearningRate, dictionaryLearningRate, fistaLambdaWarmup } from "../sparse/schedules.ts";
 
 /** Everything that sets up a linear-generator model; saved with its weights. */
-export interface LinearVscConfig {
+export interface LinearVscConfig extends LatentScheduleConfig {
   method: VariationalMethod | "fista";
   /** Latent layer of the variational methods; null for FISTA. */
   spec: LatentSpec | null;
@@ -68,14 +63,7 @@ export interface LinearVscConfig {
   fistaWarmupIncrement: number;
   fistaMaxIter: number;
   fistaTol: number;
-  /** Laplace/slab scale warm-up w (spec 1.7): start value, first iteration that increments, increment. */
-  scaleWarmupStart: number;
-  scaleWarmupFrom: number;
-  scaleWarmupIncrement: number;
-  /** Concrete temperature τ: start, per-iteration factor, floor. */
-  temperatureStart: number;
-  temperatureDecay: number;
-  temperatureMin: number;
+  // Laplace/slab scale warm-up w and concrete temperature τ (spec 1.7): see LatentScheduleConfig.
 }
 
 /** Statistics of one training iteration. */
@@ -135,22 +123,8 @@ export class LinearVsc {
 
   /** Warm-up w and temperature τ at the current iteration (spec 1.7); w = 1 for Gaussian bases. */
   schedule(): Schedule {
-    const c = this.config;
-    const warmed = c.spec?.prior === "laplace" || c.spec?.prior === "spike_slab";
-    return {
-      warmup: warmed
-        ? scaleWarmup(this.iteration, {
-          initial: c.scaleWarmupStart,
-          start: c.scaleWarmupFrom,
-          increment: c.scaleWarmupIncrement,
-        })
-        : 1,
-      temperature: concreteTemperature(this.iteration, {
-        initial: c.temperatureStart,
-        rate: c.temperatureDecay,
-        tempMin: c.temperatureMin,
-      }),
-    };
+    const prior = this.config.spec?.prior;
+    return latentSchedule(this.iteration, prior === "laplace" || prior === "spike_slab", this.config);
   }
 
   /** One training iteration on a batch x [B, D]. */

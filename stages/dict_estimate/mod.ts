@@ -19,7 +19,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
-import { registerFastSlice } from "../../lib/vsc/conv/wasm_slice.ts";
+import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { leastSquaresDictionary } from "../../lib/sparse/least_squares_dictionary.ts";
 import { imageGridPng } from "../../lib/figures/mod.ts";
 import { readImageSet, readMeta, sliceImages } from "../dnn_data/format.ts";

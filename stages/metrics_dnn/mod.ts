@@ -21,7 +21,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
-import { registerFastSlice } from "../../lib/vsc/conv/wasm_slice.ts";
+import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { multiInformation } from "../../lib/sparse/multi_information.ts";
 import { frechetDistanceFromFeatures } from "../../lib/sparse/frechet.ts";
 import { readImageSet, sliceImages } from "../dnn_data/format.ts";

@@ -18,7 +18,7 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { ConvVsc } from "../../lib/vsc/conv/mod.ts";
-import { registerFastSlice } from "../../lib/vsc/conv/wasm_slice.ts";
+import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { gatherImages, readImageSet, readMeta } from "../dnn_data/format.ts";
 import {
   convConfigFor,

@@ -26,14 +26,15 @@ import {
   type Schedule,
   vscObjective,
 } from "../latent.ts";
-import { concreteTemperature, cycleLearningRate, scaleWarmup } from "../../sparse/schedules.ts";
+import { cycleLearningRate } from "../../sparse/schedules.ts";
+import { latentSchedule, type LatentScheduleConfig } from "../latent_schedule.ts";
 import { type Architecture, architectureFor } from "./architectures.ts";
 import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
 import { applyBatchNormUpdates, type BatchNormUpdate } from "./layers.ts";
 import { Adam } from "./adam.ts";
 
 /** Everything that sets up a conv VSC model; saved with its weights. */
-export interface ConvVscConfig {
+export interface ConvVscConfig extends LatentScheduleConfig {
   dataset: "fashion_mnist" | "celeba";
   spec: LatentSpec;
   latentDim: number;
@@ -51,14 +52,8 @@ export interface ConvVscConfig {
   /** Iterations the cycle schedule spans (epochs × iterations per epoch). */
   totalIterations: number;
   warmupProportion: number;
-  /** Spike-and-slab slab warm-up w: start, first iteration that increments (FMNIST 500, CelebA 1500), step. */
-  scaleWarmupStart: number;
-  scaleWarmupFrom: number;
-  scaleWarmupIncrement: number;
-  /** Concrete temperature τ: start, per-iteration factor, floor (0.005 in the DNN scripts). */
-  temperatureStart: number;
-  temperatureDecay: number;
-  temperatureMin: number;
+  // Slab warm-up w (first increment at iteration 500 for FMNIST, 1500 for CelebA) and concrete temperature τ
+  // (floor 0.005 in the DNN scripts): see LatentScheduleConfig.
 }
 
 /** The paper's settings for a dataset (spec 3.2), to be overridden by stage params. */
@@ -136,21 +131,7 @@ export class ConvVsc {
 
   /** Warm-up w and temperature τ at the current iteration: only the spike-and-slab is warmed in the DNN scripts. */
   schedule(): Schedule {
-    const c = this.config;
-    return {
-      warmup: c.spec.prior === "spike_slab"
-        ? scaleWarmup(this.iteration, {
-          initial: c.scaleWarmupStart,
-          start: c.scaleWarmupFrom,
-          increment: c.scaleWarmupIncrement,
-        })
-        : 1,
-      temperature: concreteTemperature(this.iteration, {
-        initial: c.temperatureStart,
-        rate: c.temperatureDecay,
-        tempMin: c.temperatureMin,
-      }),
-    };
+    return latentSchedule(this.iteration, this.config.spec.prior === "spike_slab", this.config);
   }
 
   /**

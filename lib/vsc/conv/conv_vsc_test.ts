@@ -4,7 +4,7 @@ import { useBackend } from "../../tensor/backend.ts";
 import { Rng } from "../../tensor/rng.ts";
 import { latentSpecFor } from "../methods.ts";
 import { ConvVsc, defaultConvVscConfig } from "./conv_vsc.ts";
-import { registerFastSlice } from "./wasm_slice.ts";
+import { registerFastSlice } from "../../tensor/wasm_slice.ts";
 import { CELEBA_ARCH, FMNIST_ARCH } from "./architectures.ts";
 import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
 

@@ -8,11 +8,11 @@
  * input read as a view of the heap (`typedArrayFromHeap`), as the stock `Concat` and `Identity` already do.
  * Results are bit-identical (it only moves values).
  *
- * Opt-in, like `lib/tensor/kernels.ts`: a stage calls {@linkcode registerFastSlice} after `useBackend`.
+ * Opt-in, like `kernels.ts`: a stage calls {@linkcode registerFastSlice} after `useBackend`.
  *
  * @module
  */
-import { tf } from "../../tensor/tf.ts";
+import { tf } from "./tf.ts";
 
 type Info = { dataId: object; shape: number[]; dtype: string };
 type WasmBackend = {

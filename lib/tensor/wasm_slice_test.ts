@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { tf } from "../../tensor/tf.ts";
-import { useBackend } from "../../tensor/backend.ts";
-import { Rng } from "../../tensor/rng.ts";
+import { tf } from "./tf.ts";
+import { useBackend } from "./backend.ts";
+import { Rng } from "./rng.ts";
 import { registerFastSlice, unregisterFastSlice } from "./wasm_slice.ts";
 
 Deno.test("registerFastSlice() gives the same slices as the stock wasm kernel for ranks 1–6", async () => {
