@@ -9,6 +9,7 @@
  * deno task bench linear_step torch    # only the named benchmarks
  * deno task bench --iterations=20      # timed iterations per case (default 10, after warm-up)
  * deno task bench torch --paper        # PyTorch conv steps also at the paper's batches (minutes per step)
+ * deno task bench --no-install         # do not apt-get install python3-torch when PyTorch is missing
  * ```
  *
  * Benchmarks:
@@ -17,7 +18,8 @@
  * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (spec 3.1–3.2; batches reduced, see its doc);
  * - `memory`: peak RSS of 200 linear training steps (also under `/usr/bin/time -v` when present);
  * - `engine`: the pipeline engine's no-op rerun (`bench/engine_bench.ts`), when that file exists;
- * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`.
+ * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`. When no interpreter can
+ *   `import torch`, the bench installs Debian's `python3-torch` with apt-get (as root; `--no-install` skips).
  *
  * Times are medians of ≥ 10 timed iterations after warm-up (conv stock-kernel cases: 3), wall clock, on a
  * machine whose cores may be shared: compare within one run. Every timing records `tf.memory().numTensors`
@@ -125,14 +127,20 @@ if (wanted("torch")) {
   const candidates = [Deno.env.get("VSC_PYTHON"), "python3", "/usr/bin/python3"].filter((p): p is string =>
     !!p
   );
-  let python: string | undefined;
-  for (const p of candidates) {
-    if ((await run(p, ["-c", "import torch"])).ok) {
-      python = p;
-      break;
+  const findPython = async () => {
+    for (const p of candidates) if ((await run(p, ["-c", "import torch"])).ok) return p;
+  };
+  let python = await findPython();
+  if (!python && !flags.includes("--no-install")) {
+    const why = await installTorch();
+    if (why) skipped.push(`torch: skipped: ${why}`);
+    else python = await findPython();
+  }
+  if (!python) {
+    if (!skipped.some((s) => s.startsWith("torch:"))) {
+      skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
     }
   }
-  if (!python) skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
   else {
     console.log(`running torch (${python}) …`);
     const pyFlags = flags.filter((f) => f === "--quick" || f === "--paper" || f.startsWith("--iterations="));
@@ -156,6 +164,22 @@ if (wanted("torch")) {
       await Deno.rename(new URL("torch.json.tmp", RESULTS), new URL("torch.json", RESULTS));
     }
   }
+}
+
+/**
+ * Install Debian's `python3-torch` with apt-get when this process may (root, apt-get present). Returns why it
+ * could not, or undefined once installed.
+ */
+async function installTorch(): Promise<string | undefined> {
+  if (!(await exists("/usr/bin/apt-get"))) return "PyTorch not installed and no apt-get here to install python3-torch";
+  if (Deno.uid() !== 0) return "PyTorch not installed (run: sudo apt-get install python3-torch)";
+  console.log("installing python3-torch with apt-get for the PyTorch side (--no-install skips) …");
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const apt = async (args: string[]) =>
+    (await new Deno.Command("apt-get", { args, env, stdout: "null", stderr: "piped" }).output()).success;
+  const ok = await apt(["install", "-y", "-qq", "python3-torch"]) ||
+    (await apt(["update", "-qq"]) && await apt(["install", "-y", "-qq", "python3-torch"]));
+  return ok ? undefined : "apt-get install python3-torch failed";
 }
 
 // 4. The table, from whatever result files exist.
