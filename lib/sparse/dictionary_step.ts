@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { matMulT } from "../tensor/kernels.ts";
 
 /** Options of {@link dictionaryStep}. */
 export interface DictionaryStepOptions {
@@ -59,11 +60,11 @@ export function dictionaryStep(
     );
   }
   return tf.tidy(() => {
-    const xhat = tf.reshape(tf.matMul(z, tf.transpose(a)), [b, j, d]); // [B, J, D]
+    const xhat = tf.reshape(matMulT(z, a, false, true), [b, j, d]); // [B, J, D]
     // Broadcast x over the J samples rather than `tile` it: tile is ~5× slower than the broadcast on wasm.
     const residual = tf.sub(tf.expandDims(x, 1), xhat); // [B, J, D]
     const weighted = tf.reshape(tf.mul(residual, tf.expandDims(w, 2)), [b * j, d]); // [B·J, D]
-    const t1 = tf.mul(tf.matMul(tf.transpose(weighted), z), 1 / b); // (1/B) Σ w (x − Az) zᵀ  [D, K]
+    const t1 = tf.mul(matMulT(weighted as tf.Tensor2D, z, true, false), 1 / b); // (1/B) Σ w (x − Az) zᵀ  [D, K]
     const t2 = tf.mul(a, 2 * gamma); // 2γA  [D, K]
     return tf.add(a, tf.mul(tf.sub(t1, t2), lr)) as tf.Tensor2D; // [D, K]
   });

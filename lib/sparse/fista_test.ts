@@ -142,3 +142,23 @@ Deno.test("fista() solves any ProximalProblem given only gradF and proxG (denois
   [2.5, 0, -3.5, 0.2].forEach((v, i) => assertAlmostEquals(got[i], v, 1e-6));
   tf.dispose([x, c]);
 });
+
+Deno.test("fista()'s host step (prox, momentum and norms in one pass) equals the tensor step, on cpu and wasm", async () => {
+  const rng = new Rng(4);
+  const [n, d, k] = [8, 32, 48];
+  const aArr = randomUnitDictionary(rng.fork("A"), d, k);
+  const yArr = rng.fork("Y").normalArray(n * d);
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    const y = tf.tensor2d(yArr, [n, d]), a = tf.tensor2d(aArr, [d, k]);
+    const problem = lasso(y, a, 0.3);
+    const host = fista(problem, { tol: 1e-5, maxIter: 300 });
+    const ops = fista({ ...problem, proxGHost: undefined }, { tol: 1e-5, maxIter: 300 });
+    assert(Math.abs(host.itstats.iterations - ops.itstats.iterations) <= 1, `iterations on ${backend}`);
+    const [hx, ox] = [host.x.dataSync(), ops.x.dataSync()];
+    for (let i = 0; i < hx.length; i++) assertAlmostEquals(hx[i], ox[i], 1e-4, `x[${i}] on ${backend}`);
+    tf.dispose([host.x, ops.x, y, a]);
+    problem.dispose();
+  }
+  await useBackend("cpu");
+});

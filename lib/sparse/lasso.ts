@@ -15,7 +15,7 @@ import {
   type ObjectiveTerms,
   type ProximalProblem,
 } from "./fista.ts";
-import { softThreshold } from "./soft_threshold.ts";
+import { softThreshold, softThresholdInto } from "./soft_threshold.ts";
 import { spectralNormSquared } from "./spectral_norm.ts";
 
 /** A lasso problem that owns its precomputed tensors; call `dispose()` when done. */
@@ -27,7 +27,7 @@ export interface LassoProblem extends ProximalProblem {
 
 /** Options of {@link lasso}. */
 export interface LassoOptions {
-  /** A known ‖A‖₂² (skips the power iteration, e.g. when solving many batches with one A). */
+  /** A known ‖A‖₂² (skips the Lanczos iteration, e.g. when solving many batches with one A). */
   lipschitz?: number;
 }
 
@@ -37,7 +37,7 @@ export interface LassoOptions {
  * - start x₀ = Aᵀy for each row, i.e. X₀ = Y A  [B, K]
  * - f(X) = ½‖Y − X Aᵀ‖²_F, ∇f(X) = (X Aᵀ − Y) A = X G − Y A with G = AᵀA  [K, K]
  * - g(X) = τ‖X‖₁, prox_{g/L}(V) = soft(V, τ/L)
- * - L = ‖A‖₂² (power iteration, see {@link spectralNormSquared})
+ * - L = ‖A‖₂² (Lanczos, see {@link spectralNormSquared})
  *
  * G, Y A and the step matrix I − G/L are formed once with non-transposed matMuls (the wasm backend's transposed
  * matMul is much slower), so one FISTA gradient step costs a single [B, K]×[K, K] product and one add.
@@ -87,6 +87,7 @@ export function lasso(y: tf.Tensor2D, a: tf.Tensor2D, tau: number, options: Lass
         ? tf.tidy(() => tf.add(tf.matMul(z, stepMatrix), stepOffset)) // [B, K]
         : tf.tidy(() => tf.sub(z, tf.mul(tf.sub(tf.matMul(z, gram), yA), s))),
     proxG: (v, step) => softThreshold(v, tau * step),
+    proxGHost: (v, out, step) => softThresholdInto(v, tau * step, out),
     terms(x): ObjectiveTerms {
       const parts = tf.tidy(() => {
         const residual = tf.sub(y, tf.matMul(x, at)); // [B, D]

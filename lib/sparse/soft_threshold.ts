@@ -30,3 +30,25 @@ export function softThreshold<T extends tf.Tensor>(x: T, t: number): T {
   if (!(t >= 0)) throw new RangeError(`Cannot soft-threshold: threshold must be non-negative, received ${t}`);
   return tf.tidy(() => tf.sub(x, tf.clipByValue(x, -t, t))) as T;
 }
+
+/**
+ * {@link softThreshold} on host arrays: `out[i] ← soft(v[i], t)`, with t rounded to float32 first so the result
+ * is the float32 `x − clip(x, −t, t)` of the tensor form exactly (the difference of two float32 values is exact
+ * in float64, then rounded once on store).
+ *
+ * @example
+ * ```ts
+ * import { softThresholdInto } from "./soft_threshold.ts";
+ * const out = new Float32Array(3);
+ * softThresholdInto(new Float32Array([-2, 0.5, 3]), 1, out);
+ * if (out.join() !== "-1,0,2") throw new Error("wrong soft-threshold");
+ * ```
+ */
+export function softThresholdInto(v: Float32Array, t: number, out: Float32Array): void {
+  if (!(t >= 0)) throw new RangeError(`Cannot soft-threshold: threshold must be non-negative, received ${t}`);
+  const t32 = Math.fround(t);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    out[i] = x > t32 ? x - t32 : x < -t32 ? x + t32 : 0;
+  }
+}

@@ -16,6 +16,7 @@
  */
 import { tf } from "./tf.ts";
 import { type OpenBlas, openOpenBlas } from "./blas/openblas.ts";
+import { registerViewKernels, unregisterViewKernels } from "./wasm_views.ts";
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type WasmBackend = {
@@ -43,7 +44,8 @@ export interface FastKernelOptions {
 
 /**
  * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
- * OpenBLAS is available. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads)"` or
+ * OpenBLAS is available, and (on wasm, with or without OpenBLAS) `Slice` and `Identity` by the copy-free kernels
+ * of `wasm_views.ts`. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads)"` or
  * `"stock"` (with the reason in parentheses).
  *
  * @example
@@ -57,6 +59,7 @@ export interface FastKernelOptions {
 export function registerFastKernels(options: FastKernelOptions = {}): string {
   const backendName = tf.getBackend();
   if (backendName !== "wasm") return `stock (backend ${backendName})`;
+  registerViewKernels();
   const blas = options.blas === undefined ? openOpenBlas() : options.blas;
   if (blas === null) return "stock (OpenBLAS not found or VSC_BLAS=off)";
   const fast: Record<(typeof REPLACED)[number], (orig: KernelFunc) => KernelFunc> = {
@@ -81,12 +84,32 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
 
 /** Put the stock wasm kernels back (for benchmarks that compare both). Safe to call when none were replaced. */
 export function unregisterFastKernels(): void {
+  unregisterViewKernels();
   for (const [name, config] of stock) {
     const current = tf.getKernel(name, "wasm") as (tf.KernelConfig & { [FAST]?: boolean }) | undefined;
     if (current?.[FAST]) tf.unregisterKernel(name, "wasm");
     if (tf.getKernel(name, "wasm") === undefined) tf.registerKernel(config);
   }
   stock.clear();
+}
+
+/**
+ * `tf.matMul(a, b, transposeA, transposeB)` with the transposes passed as flags wherever the product takes them
+ * at full speed (the OpenBLAS kernel, cpu, webgpu), and as explicit transposes on stock wasm, whose flagged
+ * product is 13–16× slower than a transpose followed by the plain product.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ * import { matMulT } from "./kernels.ts";
+ * await tf.ready();
+ * const y = matMulT(tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 4]]), false, true); // [1, 2]·[3, 4]ᵀ = 11
+ * if (y.dataSync()[0] !== 11) throw new Error("a·bᵀ");
+ * ```
+ */
+export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  if (tf.getBackend() !== "wasm" || fastKernelsActive()) return tf.matMul(a, b, transposeA, transposeB);
+  return tf.tidy(() => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
 }
 
 /** Whether the wasm `BatchMatMul` currently runs through OpenBLAS. */

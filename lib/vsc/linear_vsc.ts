@@ -14,6 +14,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { matMulT } from "../tensor/kernels.ts";
 import type { Rng } from "../tensor/rng.ts";
 import {
   headNames,
@@ -96,7 +97,7 @@ export class LinearVsc {
   /** Epochs finished so far (drives the dictionary learning-rate decay). */
   epoch = 0;
   /** Top eigenvector of AᵀA from the last FISTA solve: A moves little per step, so it warm-starts the next. */
-  #powerVector: Float64Array | undefined;
+  #topEigenvector: Float64Array | undefined;
 
   constructor(config: LinearVscConfig, rng: Rng) {
     if ((config.method === "fista") !== (config.spec === null)) {
@@ -179,10 +180,10 @@ export class LinearVsc {
     return { loss, nonzero };
   }
 
-  /** ‖A‖₂² by power iteration warm-started from the previous call's eigenvector. */
+  /** ‖A‖₂² by Lanczos, started from the previous call's top eigenvector (A moves little per step). */
   #lipschitz(): number {
-    const { value, vector } = spectralNormSquared(this.dictionary, { v0: this.#powerVector });
-    this.#powerVector = vector;
+    const { value, vector } = spectralNormSquared(this.dictionary, { v0: this.#topEigenvector });
+    this.#topEigenvector = vector;
     return value;
   }
 
@@ -204,7 +205,7 @@ export class LinearVsc {
     const objective = () => {
       const heads = this.encoder!.forward(x);
       const latent = sampleLatent(heads as never, c.spec!, J, rng, sched);
-      const xhat = tf.matMul(latent.z, tf.transpose(this.dictionary)) as tf.Tensor2D; // [B·J, D]
+      const xhat = matMulT(latent.z, this.dictionary, false, true); // [B·J, D]
       const recon = perSampleSquaredError(xhat, x); // [B, J]
       const obj = vscObjective(recon, latent.kl, c.beta, c.selection);
       z = tf.keep(latent.z);

@@ -19,7 +19,6 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
-import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { leastSquaresDictionary } from "../../lib/sparse/least_squares_dictionary.ts";
 import { imageGridPng } from "../../lib/figures/mod.ts";
 import { readImageSet, readMeta, sliceImages } from "../dnn_data/format.ts";
@@ -79,7 +78,6 @@ export const stage: StageKind<DictEstimateParams> = {
     const p = ctx.params;
     await useBackend(ctx.backend as BackendName);
     registerFastKernels();
-    registerFastSlice();
     const run = ctx.input("run");
     const dataDir = ctx.input("data").dir;
     const meta = readMeta(dataDir);

@@ -19,7 +19,6 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { Adam } from "../../lib/vsc/conv/adam.ts";
-import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { gatherImages, readImageSet } from "../dnn_data/format.ts";
 import { DEFAULT_FEATURE_DIM, FeatureNet, featureNetConfig, rotateImages } from "./feature_net.ts";
 import { graphModelFiles } from "./graph_model.ts";
@@ -84,7 +83,6 @@ export const stage: StageKind<FidFeaturesParams> = {
     const p = ctx.params;
     await useBackend(ctx.backend as BackendName);
     registerFastKernels();
-    registerFastSlice();
 
     // (a) A user-given InceptionV3: copy it in and describe it.
     if (p.inception_dir) {

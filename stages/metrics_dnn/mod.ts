@@ -21,7 +21,6 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
-import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { multiInformation } from "../../lib/sparse/multi_information.ts";
 import { frechetDistanceFromFeatures } from "../../lib/sparse/frechet.ts";
 import { readImageSet, sliceImages } from "../dnn_data/format.ts";
@@ -74,7 +73,6 @@ export const stage: StageKind<MetricsDnnParams> = {
     const p = ctx.params;
     await useBackend(ctx.backend as BackendName);
     registerFastKernels();
-    registerFastSlice();
     const run = ctx.input("run");
     const model = loadConvVsc(run.dir);
     const test = readImageSet(ctx.input("data").dir, "test", p.n_test || undefined);

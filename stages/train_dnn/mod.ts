@@ -18,7 +18,6 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { ConvVsc } from "../../lib/vsc/conv/mod.ts";
-import { registerFastSlice } from "../../lib/tensor/wasm_slice.ts";
 import { gatherImages, readImageSet, readMeta } from "../dnn_data/format.ts";
 import {
   convConfigFor,
@@ -42,7 +41,6 @@ export const stage: StageKind<TrainDnnParams> = {
     const p = ctx.params;
     await useBackend(ctx.backend as BackendName);
     const kernels = registerFastKernels();
-    registerFastSlice();
 
     // 1. Data and model.
     const dataDir = ctx.input("data").dir;

@@ -4,7 +4,7 @@ import { useBackend } from "../../tensor/backend.ts";
 import { Rng } from "../../tensor/rng.ts";
 import { latentSpecFor } from "../methods.ts";
 import { ConvVsc, defaultConvVscConfig } from "./conv_vsc.ts";
-import { registerFastSlice } from "../../tensor/wasm_slice.ts";
+import { registerViewKernels } from "../../tensor/wasm_views.ts";
 import { CELEBA_ARCH, FMNIST_ARCH } from "./architectures.ts";
 import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
 
@@ -17,7 +17,7 @@ const settings = {
 
 Deno.test("ConvEncoder and ConvDecoder map FMNIST and CelebA images to codes and back at spec 3.1 sizes", async () => {
   await useBackend("wasm");
-  registerFastSlice();
+  registerViewKernels();
   const rng = new Rng(0);
   for (const arch of [FMNIST_ARCH, CELEBA_ARCH]) {
     const enc = new ConvEncoder(arch, ["mu", "logscale"], 5, rng);
@@ -38,7 +38,7 @@ Deno.test("ConvEncoder and ConvDecoder map FMNIST and CelebA images to codes and
 
 Deno.test("ConvVsc.trainStep() lowers the loss on a fixed batch, keeps the tensor count flat and updates BN stats", async () => {
   await useBackend("wasm");
-  registerFastSlice();
+  registerViewKernels();
   const rng = new Rng(1);
   for (const method of ["thr_laplacian_gamma", "spike_slab"] as const) {
     const config = {
