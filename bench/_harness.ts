@@ -6,10 +6,11 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { useBackend } from "../lib/tensor/backend.ts";
+import { hasHardwareGpu, webgpuCanReadSync } from "../lib/tensor/gpu_probe.ts";
 import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
 
 /** Which matrix-product kernels a measurement used. */
-export type KernelChoice = "stock" | "fast";
+export type KernelChoice = "stock" | "fast" | "webgpu";
 
 /** One timed case. Times in milliseconds. */
 export interface Timing {
@@ -91,22 +92,41 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Activate the wasm backend and the requested kernels; returns the kernel description. */
+/** Activate the backend and kernels of `kernel`; returns their description. */
 export async function useKernels(kernel: KernelChoice): Promise<string> {
+  if (kernel === "webgpu") {
+    await useBackend("webgpu");
+    const adapter =
+      await (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { description?: string } } | null> } })
+        .gpu?.requestAdapter();
+    return `webgpu (${adapter?.info?.description || "adapter"})`;
+  }
   await useBackend("wasm");
   unregisterFastKernels();
   return kernel === "fast" ? registerFastKernels() : "stock wasm";
 }
 
-/** The kernels to compare: both when OpenBLAS is present, else stock only (with a note). */
+/**
+ * The kernels to compare: stock wasm, OpenBLAS when present, and webgpu when a hardware GPU adapter is and
+ * tfjs can read from it synchronously (each missing one with a note saying why).
+ */
 export async function availableKernels(notes: string[]): Promise<KernelChoice[]> {
   const info = await useKernels("fast");
   unregisterFastKernels();
-  if (info.startsWith("stock")) {
-    notes.push(`fast kernel skipped: ${info}`);
-    return ["stock"];
-  }
-  return ["stock", "fast"];
+  const kernels: KernelChoice[] = ["stock"];
+  if (info.startsWith("stock")) notes.push(`fast kernel skipped: ${info}`);
+  else kernels.push("fast");
+  if (!(await hasHardwareGpu())) {
+    notes.push(
+      "webgpu skipped: no hardware GPU adapter (none, or only a software fallback such as llvmpipe)",
+    );
+  } else if (!webgpuCanReadSync()) {
+    notes.push(
+      "webgpu skipped: tfjs-backend-webgpu cannot read tensors synchronously under this Deno (no OffscreenCanvas " +
+        "2-D context), and the train steps read the loss each step",
+    );
+  } else kernels.push("webgpu");
+  return kernels;
 }
 
 /** The environment block of a result. */
@@ -140,17 +160,19 @@ export interface BenchFlags {
   quick: boolean;
   /** Timed iterations per case (`--iterations=N`). */
   iterations: number;
-  /** Only these kernels (`--kernel=stock|fast`). */
+  /** Only these kernels (`--kernel=stock|fast|webgpu`). */
   kernel?: KernelChoice;
 }
 
-/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fast`. */
+/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fast|webgpu` (webgpu: also on a software adapter). */
 export function parseFlags(args: string[]): BenchFlags {
   const quick = args.includes("--quick");
   const it = args.find((a) => a.startsWith("--iterations="));
   const k = args.find((a) => a.startsWith("--kernel="))?.slice(9);
-  if (k !== undefined && k !== "stock" && k !== "fast") {
-    throw new TypeError(`Cannot parse benchmark flags: --kernel must be "stock" or "fast", received "${k}"`);
+  if (k !== undefined && k !== "stock" && k !== "fast" && k !== "webgpu") {
+    throw new TypeError(
+      `Cannot parse benchmark flags: --kernel must be "stock", "fast" or "webgpu", received "${k}"`,
+    );
   }
   return {
     quick,

@@ -22,10 +22,11 @@
  *   `import torch`, the bench installs Debian's `python3-torch` with apt-get (as root; `--no-install` skips).
  *
  * Times are medians of ≥ 10 timed iterations after warm-up (conv stock-kernel cases: 3), wall clock, on a
- * machine whose cores may be shared: compare within one run. Every timing records `tf.memory().numTensors`
- * before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS,
- * PyTorch, `/usr/bin/time`, the engine benchmark) are skipped with a line that names them; a benchmark that
- * fails is reported and the others still run.
+ * machine whose cores may be shared: compare within one run. PyTorch's times on this machine spread widely
+ * (p10 to p90 often 1:4), so the table gives the ratio of medians and of 10th percentiles (the best a side
+ * reaches). Every timing records `tf.memory().numTensors` before and after its iterations; a difference is
+ * printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
+ * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
  *
  * Environment: `VSC_BLAS=off` disables OpenBLAS, `VSC_BLAS_LIB=/path/libopenblas.so.0` picks the library,
  * `VSC_BLAS_THREADS=n` its thread count; `VSC_PYTHON=/path/python3` the interpreter for the PyTorch side.
@@ -140,8 +141,7 @@ if (wanted("torch")) {
     if (!skipped.some((s) => s.startsWith("torch:"))) {
       skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
     }
-  }
-  else {
+  } else {
     console.log(`running torch (${python}) …`);
     const pyFlags = flags.filter((f) => f === "--quick" || f === "--paper" || f.startsWith("--iterations="));
     const r = await run(python, ["bench/torch/steps.py", ...pyFlags]);
@@ -171,7 +171,9 @@ if (wanted("torch")) {
  * could not, or undefined once installed.
  */
 async function installTorch(): Promise<string | undefined> {
-  if (!(await exists("/usr/bin/apt-get"))) return "PyTorch not installed and no apt-get here to install python3-torch";
+  if (!(await exists("/usr/bin/apt-get"))) {
+    return "PyTorch not installed and no apt-get here to install python3-torch";
+  }
   if (Deno.uid() !== 0) return "PyTorch not installed (run: sudo apt-get install python3-torch)";
   console.log("installing python3-torch with apt-get for the PyTorch side (--no-install skips) …");
   const env = { DEBIAN_FRONTEND: "noninteractive" };
@@ -194,11 +196,10 @@ async function load<T>(name: string): Promise<T | null> {
 const torch = await load<{ timings: Record<string, Timing[]> }>("torch");
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
 const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "—");
+const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fast ms", "stock/fast", "torch ms"];
+header.push("fast/torch", "p10 ratio", "webgpu ms");
 console.log("");
-console.log(
-  `${"benchmark".padEnd(12)} ${"case".padEnd(32)} ${"stock ms".padStart(9)} ${"fast ms".padStart(9)} ` +
-    `${"stock/fast".padStart(10)} ${"torch ms".padStart(9)} ${"fast/torch".padStart(10)}  tensors`,
-);
+console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {
   const result = await load<BenchResult>(name);
   const torchRows = torch?.timings[name] ?? [];
@@ -206,21 +207,25 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
     ...new Set([...(result?.timings ?? []).map((t) => t.case), ...torchRows.map((t) => t.case)]),
   ];
   for (const c of cases) {
-    const stock = result?.timings.find((t) => t.case === c && t.kernel === "stock");
-    const fast = result?.timings.find((t) => t.case === c && t.kernel === "fast");
+    const of = (kernel: string) => result?.timings.find((t) => t.case === c && t.kernel === kernel);
+    const [stock, fast, gpu] = [of("stock"), of("fast"), of("webgpu")];
     const py = torchRows.find((t) => t.case === c);
-    const leak = [stock, fast].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
+    const ours = fast ?? stock;
+    const leak = [stock, fast, gpu].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
       ? "LEAK"
       : result
       ? "same"
       : "";
-    console.log(
-      `${name.padEnd(12)} ${c.padEnd(32)} ${fmt(stock?.medianMs).padStart(9)} ${
-        fmt(fast?.medianMs).padStart(9)
-      } ` +
-        `${ratio(stock?.medianMs, fast?.medianMs).padStart(10)} ${fmt(py?.medianMs).padStart(9)} ` +
-        `${ratio(fast?.medianMs ?? stock?.medianMs, py?.medianMs).padStart(10)}  ${leak}`,
-    );
+    const cells = [
+      fmt(stock?.medianMs),
+      fmt(fast?.medianMs),
+      ratio(stock?.medianMs, fast?.medianMs),
+      fmt(py?.medianMs),
+      ratio(ours?.medianMs, py?.medianMs),
+      ratio(ours?.p10Ms, py?.p10Ms),
+      fmt(gpu?.medianMs),
+    ];
+    console.log(`${name.padEnd(12)} ${c.padEnd(32)} ${cells.map((x) => x.padStart(10)).join(" ")}  ${leak}`);
   }
 }
 const memory = await load<BenchResult>("memory");

@@ -1,32 +1,14 @@
 /**
- * Choosing the tfjs backend at run time: webgpu where a hardware adapter exists, else wasm; cpu for tests.
+ * Activating a tfjs backend: wasm (the default, see `pipeline/backend.ts`), webgpu where it can run (see
+ * `gpu_probe.ts`), cpu for tests.
  *
  * @module
  */
 import { tf } from "./tf.ts";
+import { webgpuCanReadSync } from "./gpu_probe.ts";
 
 /** Backends the pipeline accepts. */
 export type BackendName = "wasm" | "webgpu" | "cpu";
-
-/** Whether `navigator.gpu` offers a hardware (non-fallback) adapter. */
-export async function hasHardwareGpu(): Promise<boolean> {
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return false;
-  try {
-    const adapter = await gpu.requestAdapter() as {
-      isFallbackAdapter?: boolean;
-      info?: { isFallbackAdapter?: boolean };
-    } | null;
-    return adapter !== null && !(adapter.isFallbackAdapter ?? adapter.info?.isFallbackAdapter ?? false);
-  } catch {
-    return false;
-  }
-}
-
-/** The backend used when the user names none: webgpu with a hardware GPU, otherwise wasm. */
-export async function defaultBackend(): Promise<BackendName> {
-  return (await hasHardwareGpu()) ? "webgpu" : "wasm";
-}
 
 /**
  * Activate a tfjs backend and wait until it is ready.
@@ -40,6 +22,13 @@ export async function defaultBackend(): Promise<BackendName> {
  * ```
  */
 export async function useBackend(name: BackendName): Promise<void> {
+  if (name === "webgpu" && !webgpuCanReadSync()) {
+    throw new Error(
+      'Cannot use backend "webgpu": tfjs-backend-webgpu 4.22 cannot read tensors synchronously here (it copies ' +
+        "through an OffscreenCanvas 2-D context, which this runtime lacks) and the training loops read values " +
+        "synchronously; use --backend wasm",
+    );
+  }
   if (name === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
   if (!(await tf.setBackend(name))) {
     throw new Error(`Cannot use backend "${name}": tfjs could not initialise it`);
