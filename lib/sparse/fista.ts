@@ -8,7 +8,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
-import { hostCompute } from "../tensor/host.ts";
+import { hostCompute, onHostBackend } from "../tensor/host.ts";
 
 /** The objective's terms at a point, as named in the iteration statistics. */
 export interface ObjectiveTerms {
@@ -83,7 +83,6 @@ export interface FistaResult {
  * @example
  * ```ts
  * import { tf } from "../tensor/tf.ts";
-import { hostCompute } from "../tensor/host.ts";
  * import { fista } from "./fista.ts";
  * import { lasso } from "./lasso.ts";
  * await tf.ready();
@@ -115,7 +114,7 @@ export function fista(problem: ProximalProblem, options: FistaOptions = {}): Fis
   let iterations = 0;
   let relativeChange = NaN;
   let zeroSteps = 0; // consecutive iterations with x = x_old = 0
-  const onHost = problem.proxGHost !== undefined && ["cpu", "wasm"].includes(tf.getBackend());
+  const onHost = problem.proxGHost !== undefined && onHostBackend();
   while (iterations < maxIter) {
     const xOld = x;
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;

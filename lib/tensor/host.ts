@@ -23,6 +23,15 @@ type EngineWithInfo = { makeTensorFromTensorInfo(info: TensorInfo): tf.Tensor };
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 /**
+ * Whether the active backend keeps tensors in host memory (cpu, wasm), where a {@linkcode hostCompute} loop beats
+ * a chain of kernels; on a GPU backend it would be a round trip to the device and back, so callers keep ops there.
+ */
+export function onHostBackend(): boolean {
+  const name = tf.getBackend();
+  return name === "cpu" || name === "wasm";
+}
+
+/**
  * Run `fn` on float32 views of `inputs` and of new float32 tensors with `outputShapes`, and return those
  * tensors (zero-filled before `fn` on every backend). `fn` must only read its inputs and must not create or
  * dispose tensors: on wasm its arrays are views of the heap, which a new allocation may move.

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { tf } from "../tensor/tf.ts";
+import { onHostBackend } from "../tensor/host.ts";
 import type { Rng } from "../tensor/rng.ts";
 import {
   headNames,
@@ -102,6 +102,5 @@ export function sampleLatent(
   sched: Schedule,
 ): LatentSample {
   validate(p, spec, J, sched);
-  const fused = tf.getBackend() === "cpu" || tf.getBackend() === "wasm";
-  return (fused ? sampleLatentFused : sampleLatentGraph)(p, spec, J, rng, sched);
+  return (onHostBackend() ? sampleLatentFused : sampleLatentGraph)(p, spec, J, rng, sched);
 }

@@ -6,7 +6,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { type CustomGradientFunc, stopGradient } from "../tensor/ops.ts";
-import { hostCompute } from "../tensor/host.ts";
+import { hostCompute, onHostBackend } from "../tensor/host.ts";
 
 /**
  * How the J samples of a datum are weighted: "max" = max-ELBO (eq. 9, one-hot at argmin_j L_bj),
@@ -115,8 +115,7 @@ export function perSampleSquaredError(xhat: tf.Tensor2D, x: tf.Tensor2D): tf.Ten
       `Cannot compute perSampleSquaredError: "xhat" must be [B·J, ${D}] for "x" [${x.shape}], received [${xhat.shape}]`,
     );
   }
-  const backend = tf.getBackend();
-  if (backend !== "cpu" && backend !== "wasm") {
+  if (!onHostBackend()) {
     return tf.tidy(() => {
       const diff = tf.sub(tf.reshape(xhat, [B, J, D]), tf.expandDims(x, 1)); // [B, J, D]
       return tf.mul(tf.sum(tf.mul(diff, diff), 2), 1 / D) as tf.Tensor2D; // [B, J]
