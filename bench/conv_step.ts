@@ -1,5 +1,5 @@
 /**
- * Benchmark: one training step of the conv VSC models of spec 3.1–3.2 (`ConvVsc.trainStep`: conv encoder with
+ * Benchmark: one training step of the conv VSC models of protocol §3.1–3.2 (`ConvVsc.trainStep`: conv encoder with
  * BatchNorm, latent layer, J decoded samples through the transposed-conv decoder with BatchNorm, max-ELBO
  * objective, Adam), stock wasm kernels vs OpenBLAS:
  *

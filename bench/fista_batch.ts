@@ -1,6 +1,6 @@
 /**
  * Benchmark: a FISTA solve of a 100-patch batch at λ = 20 with a 256×256 unit-norm dictionary
- * (`lib/sparse/lasso.ts` `solveLasso`, spec 1.8), stock wasm kernels vs OpenBLAS. Two cases:
+ * (`lib/sparse/lasso.ts` `solveLasso`, protocol §1.8), stock wasm kernels vs OpenBLAS. Two cases:
  *
  * - "planted, tol 1e-3": y = A·z* + noise with 10% non-zero z* ~ N(0, 30²), stopping rule of the paper
  *   (relative change ≤ 1e-3 or 500 iterations); the iteration count is recorded.

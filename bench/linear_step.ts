@@ -1,5 +1,5 @@
 /**
- * Benchmark: one training iteration of the linear-generator experiment (`LinearVsc.trainStep`, spec 1.2–1.5,
+ * Benchmark: one training iteration of the linear-generator experiment (`LinearVsc.trainStep`, protocol §1.2–1.5,
  * 2.7) at the paper's shapes — 16×16 patches, 256 atoms, B = 100, encoder MLP 256→512→1024→512→256 with the
  * method's heads, J samples decoded by A, pixel-mean MSE + 0.01·ΣKL with max selection, SGD Nesterov 0.9, then
  * the dictionary step — for the seven variational methods at J = 1 and J = 20, stock wasm kernels vs OpenBLAS.

@@ -13,9 +13,9 @@
  * ```
  *
  * Benchmarks:
- * - `linear_step`: `LinearVsc.trainStep` at the paper's shapes, 7 methods × J ∈ {1, 20} (spec 1.2–1.5, 2.7);
- * - `fista_batch`: `solveLasso` of 100 patches at λ = 20, 256 unit-norm atoms (spec 1.8);
- * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (spec 3.1–3.2; batches reduced, see its doc);
+ * - `linear_step`: `LinearVsc.trainStep` at the paper's shapes, 7 methods × J ∈ {1, 20} (protocol §1.2–1.5, 2.7);
+ * - `fista_batch`: `solveLasso` of 100 patches at λ = 20, 256 unit-norm atoms (protocol §1.8);
+ * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (protocol §3.1–3.2; batches reduced, see its doc);
  * - `memory`: peak RSS of 200 linear training steps (also under `/usr/bin/time -v` when present);
  * - `engine`: the pipeline engine's no-op rerun (`bench/engine_bench.ts`), when that file exists;
  * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`. When no interpreter can

@@ -2,10 +2,10 @@
  * CelebA loader for the standard aligned layout: `<root>/img_align_celeba/NNNNNN.jpg` (178×218 RGB), with an optional
  * `<root>/list_eval_partition.txt`.
  *
- * Preprocessing is the paper's (spec 3.2): torchvision `CenterCrop(140)` then `Resize(64)`, giving 64×64 RGB in
+ * Preprocessing is the paper's (protocol §3.2): torchvision `CenterCrop(140)` then `Resize(64)`, giving 64×64 RGB in
  * [0, 1]. The resize uses sharp's (libvips) `linear` kernel, which like PIL's BILINEAR widens the triangle filter
  * when shrinking (antialiased), so values agree with torchvision's PIL path to within a grey level or two, not
- * bit-exactly. The 32×32 variant (spec 3.5, dictionary estimation) is the same with `size: 32`.
+ * bit-exactly. The 32×32 variant (protocol §3.5, dictionary estimation) is the same with `size: 32`.
  *
  * Layout of the returned arrays: **NHWC** (image, row, column, RGB channel), float32 in [0, 1].
  *
@@ -14,7 +14,7 @@
 import { join } from "node:path";
 import sharp from "sharp";
 
-/** Official split boundaries by file index (spec 3.2 / data README): ≤ 162770 train, ≤ 182637 val, else test. */
+/** Official split boundaries by file index (protocol §3.2 / data README): ≤ 162770 train, ≤ 182637 val, else test. */
 export const CELEBA_SPLIT_BOUNDS = { trainLast: 162770, valLast: 182637 } as const;
 
 /** The folder name of the aligned images. */

@@ -38,6 +38,8 @@ export interface StageOverride {
   matrix: Matrix;
   /** Replaces the stage's `exclude` when given (a profile that changes axes may drop other combinations). */
   exclude?: Params[];
+  /** The profile runs no instance of this stage; gathered inputs (`name[]`) of it are then empty. */
+  skip?: boolean;
 }
 
 /** A parsed experiment file. */
@@ -58,7 +60,7 @@ export interface Experiment {
 
 const TOP_FIELDS = ["description", "default_profile", "publish", "stages", "profiles"];
 const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "inputs", "foreach"];
-const OVERRIDE_FIELDS = ["params", "matrix", "exclude"];
+const OVERRIDE_FIELDS = ["params", "matrix", "exclude", "skip"];
 
 /**
  * Parse the YAML text of an experiment; `file` names it in errors and gives the target name.
@@ -141,6 +143,12 @@ export function parseExperiment(text: string, file: string): Experiment {
         params: check.mapping(raw.params ?? {}, `${path}.params`),
         matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
       };
+      if (raw.skip !== undefined) {
+        if (typeof raw.skip !== "boolean") {
+          fail(`field "${path}.skip" must be true or false, received ${JSON.stringify(raw.skip)}`);
+        }
+        if (raw.skip) profiles[profile][stage].skip = true;
+      }
       if (raw.exclude !== undefined) {
         const exclude = check.exclusions(raw.exclude, `${path}.exclude`);
         const decl = stages.find((d) => d.name === stage)!;

@@ -64,6 +64,11 @@ export function expandInstances(
     const kind = kinds.get(decl.kind) ??
       fail(`field "stages.${decl.name}.kind" names unknown stage kind "${decl.kind}"`);
     const override = overrides[decl.name];
+    // A skipped stage has no instances, nor has a stage that follows one.
+    if (override?.skip || (decl.foreach && byStage.get(decl.foreach)!.length === 0)) {
+      byStage.set(decl.name, []);
+      continue;
+    }
     let params = merge(kind.defaults, decl.params, `stages.${decl.name}.params`, fail);
     if (override) params = merge(params, override.params, `profiles.${profile}.${decl.name}.params`, fail);
 

@@ -1,5 +1,5 @@
 /**
- * Entropy annealing schedules of Velychko et al.'s code (spec 5.2): only the prior-entropy scale s_prior is annealed.
+ * Entropy annealing schedules of Velychko et al.'s code (protocol §5.2): only the prior-entropy scale s_prior is annealed.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Closed-form differential entropies (nats) used by the entropy-based ELBO of Velychko et al. (spec 5.2).
+ * Closed-form differential entropies (nats) used by the entropy-based ELBO of Velychko et al. (protocol §5.2).
  *
  * @module
  */

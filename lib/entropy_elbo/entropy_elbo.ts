@@ -1,5 +1,5 @@
 /**
- * The entropy-based ELBO L^H of Velychko et al. (AISTATS 2024; spec 5.2) for diagonal Gaussian posteriors.
+ * The entropy-based ELBO L^H of Velychko et al. (AISTATS 2024; protocol §5.2) for diagonal Gaussian posteriors.
  *
  * @module
  */
@@ -30,7 +30,7 @@ export interface EntropyElboResult {
 }
 
 /**
- * The entropy objective of Theorems 1 and 2 with entropy annealing (spec 5.2):
+ * The entropy objective of Theorems 1 and 2 with entropy annealing (protocol §5.2):
  *
  *   L^H = (1/N) Σ_n H[q_n] − s_prior·Σ_h H[Laplace(λ_h*)] − H[N(0, σ*²I_D)]
  *

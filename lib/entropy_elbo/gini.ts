@@ -1,5 +1,5 @@
 /**
- * The Gini coefficient as a sparseness measure of codes (Hurley & Rickard 2009; spec 5.4).
+ * The Gini coefficient as a sparseness measure of codes (Hurley & Rickard 2009; protocol §5.4).
  *
  * @module
  */

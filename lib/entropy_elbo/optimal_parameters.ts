@@ -1,5 +1,5 @@
 /**
- * The closed-form optimal prior scales λ* and noise variance σ*² of Velychko et al.'s Theorem 2 (spec 5.2), for
+ * The closed-form optimal prior scales λ* and noise variance σ*² of Velychko et al.'s Theorem 2 (protocol §5.2), for
  * diagonal Gaussian posteriors q_n = N(μ_n, diag(s_n²)).
  *
  * @module

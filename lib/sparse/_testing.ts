@@ -7,7 +7,7 @@
  */
 import type { Rng } from "../tensor/rng.ts";
 
-/** A random dictionary A [D, K] (row-major) with i.i.d. N(0, 1) entries and unit-norm columns (spec 1.2). */
+/** A random dictionary A [D, K] (row-major) with i.i.d. N(0, 1) entries and unit-norm columns (protocol §1.2). */
 export function randomUnitDictionary(rng: Rng, d: number, k: number): Float32Array {
   const a = Float64Array.from(rng.normalArray(d * k));
   for (let j = 0; j < k; j++) {

@@ -1,5 +1,5 @@
 /**
- * Posterior collapse and feature collapse percentages (Lucas et al. 2019's (ε, δ)-collapse; spec 2.11).
+ * Posterior collapse and feature collapse percentages (Lucas et al. 2019's (ε, δ)-collapse; protocol §2.11).
  *
  * @module
  */
@@ -49,7 +49,7 @@ export function collapsePercent(
 
 /**
  * Posterior collapse %: latent k is collapsed if KL(q(z_k | x_i) ‖ p(z_k)) ≤ eps for at least `fraction` of the data
- * (spec 2.11; KL unweighted by β, averaged over samples, including 0.1·KL_Gamma).
+ * (protocol §2.11; KL unweighted by β, averaged over samples, including 0.1·KL_Gamma).
  *
  * @param kl per-latent KL [N, K], row-major
  *
@@ -68,7 +68,7 @@ export function posteriorCollapsePercent(
 }
 
 /**
- * Feature collapse %: latent k is collapsed if |b̂_ik| ≤ eps for at least `fraction` of the data (spec 2.11; b̂ is
+ * Feature collapse %: latent k is collapsed if |b̂_ik| ≤ eps for at least `fraction` of the data (protocol §2.11; b̂ is
  * the selected, thresholded code).
  *
  * @param codes codes [N, K], row-major

@@ -15,7 +15,7 @@ export interface DictionaryStepOptions {
 }
 
 /**
- * The dictionary update of spec 1.2 (plain gradient descent, as the authors' numpy code does):
+ * The dictionary update of protocol §1.2 (plain gradient descent, as the authors' numpy code does):
  *
  *   A ← A + η·[ (1/B) Σ_b Σ_j w_bj (x_b − A z_bj) z_bjᵀ − 2γA ]
  *
@@ -47,13 +47,38 @@ export function dictionaryStep(
   batch: { x: tf.Tensor2D; z: tf.Tensor2D; w: tf.Tensor2D },
   options: DictionaryStepOptions,
 ): tf.Tensor2D {
-  const { x, z, w } = batch;
   const { lr, gamma = 1e-4 } = options;
+  return tf.tidy(() => {
+    const t1 = dictionaryGradient(a, batch); // (1/B) Σ w (x − Az) zᵀ  [D, K]
+    const t2 = tf.mul(a, 2 * gamma); // 2γA  [D, K]
+    return tf.add(a, tf.mul(tf.sub(t1, t2), lr)) as tf.Tensor2D; // [D, K]
+  });
+}
+
+/**
+ * The data term of the dictionary's descent direction, (1/B) Σ_b Σ_j w_bj (x_b − A z_bj) z_bjᵀ [D, K] (symbols
+ * as in {@link dictionaryStep}); the gradient-SNR metric samples it (protocol §2.12).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { dictionaryGradient } from "./dictionary_step.ts";
+ * await tf.ready();
+ * // x = [1, 0], z = [2], A = [[0], [0]]: (x − A z) zᵀ = [[2], [0]]
+ * const g = dictionaryGradient(tf.zeros([2, 1]), { x: tf.tensor2d([[1, 0]]), z: tf.tensor2d([[2]]), w: tf.tensor2d([[1]]) });
+ * if (g.arraySync().flat().join() !== "2,0") throw new Error("wrong gradient");
+ * ```
+ */
+export function dictionaryGradient(
+  a: tf.Tensor2D,
+  batch: { x: tf.Tensor2D; z: tf.Tensor2D; w: tf.Tensor2D },
+): tf.Tensor2D {
+  const { x, z, w } = batch;
   const [d, k] = a.shape;
   const [b, j] = w.shape;
   if (x.shape[0] !== b || x.shape[1] !== d || z.shape[0] !== b * j || z.shape[1] !== k) {
     throw new RangeError(
-      `Cannot take dictionaryStep: expected x [${b}, ${d}], z [${
+      `Cannot take the dictionary gradient: expected x [${b}, ${d}], z [${
         b * j
       }, ${k}] for A [${d}, ${k}] and w [${b}, ${j}], ` +
         `received x [${x.shape}], z [${z.shape}]`,
@@ -64,8 +89,6 @@ export function dictionaryStep(
     // Broadcast x over the J samples rather than `tile` it: tile is ~5× slower than the broadcast on wasm.
     const residual = tf.sub(tf.expandDims(x, 1), xhat); // [B, J, D]
     const weighted = tf.reshape(tf.mul(residual, tf.expandDims(w, 2)), [b * j, d]); // [B·J, D]
-    const t1 = tf.mul(matMulT(weighted as tf.Tensor2D, z, true, false), 1 / b); // (1/B) Σ w (x − Az) zᵀ  [D, K]
-    const t2 = tf.mul(a, 2 * gamma); // 2γA  [D, K]
-    return tf.add(a, tf.mul(tf.sub(t1, t2), lr)) as tf.Tensor2D; // [D, K]
+    return tf.mul(matMulT(weighted as tf.Tensor2D, z, true, false), 1 / b) as tf.Tensor2D; // [D, K]
   });
 }

@@ -67,7 +67,7 @@ export interface FistaResult {
 }
 
 /**
- * Run FISTA on `problem` (Beck & Teboulle 2009, Alg. FISTA with constant step; spec 1.8):
+ * Run FISTA on `problem` (Beck & Teboulle 2009, Alg. FISTA with constant step; protocol §1.8):
  *
  *   x₀ = problem.start(), z₁ = x₀, t₁ = 1, and for k = 1, 2, …
  *     x_k     = prox_{g/L}( z_k − (1/L)∇f(z_k) )

@@ -1,7 +1,7 @@
 /**
  * Fréchet distance between two Gaussians fitted to feature sets (the FID formula of Heusel et al. 2017), in float64,
  * with the covariance taken over *features* (the authors' notebook computes a sample-space covariance by mistake,
- * spec 3.4 and 4.11; this module implements the standard definition).
+ * protocol §3.4 and 4.11; this module implements the standard definition).
  *
  * Cost for F = 2048, N = 5000 per set (shared 2-core development machine under load, indicative): each covariance
  * 6–25 s, the distance itself (pivoted Cholesky, Lᵀ Σ₂ L, eigenvalues only) 25–30 s; about a minute in all.

@@ -15,7 +15,7 @@ function checkShape(name: string, losses: ArrayLike<number>, shape: readonly [nu
 }
 
 /**
- * The authors' "iwae" loss (spec 2.7, 2.10): a self-normalised, softmax-weighted average of the per-sample losses,
+ * The authors' "iwae" loss (protocol §2.7, 2.10): a self-normalised, softmax-weighted average of the per-sample losses,
  *
  *   loss = (1/N) Σ_i Σ_j w_ij L_ij,  w_ij = softmax_j(−L_ij) = exp(−L_ij) / Σ_j' exp(−L_ij')
  *
@@ -55,7 +55,7 @@ export function softmaxWeightedLoss(losses: ArrayLike<number>, shape: readonly [
 
 /**
  * The importance-weighted (IWAE) bound as a loss, from per-sample negative log-weights L_ij = −log w_ij
- * (Burda et al. 2016, eq. 8; spec 2.10):
+ * (Burda et al. 2016, eq. 8; protocol §2.10):
  *
  *   loss = −(1/N) Σ_i log( (1/J) Σ_j exp(−L_ij) ) = (1/N) Σ_i [ log J − logsumexp_j(−L_ij) ]
  *

@@ -3,7 +3,7 @@
  *
  *   min_X ½‖Y − X Aᵀ‖²_F + τ‖X‖₁,  Y [B, D], A [D, K], X [B, K]
  *
- * which is the authors' per-column problem min_b ½‖y − A b‖² + τ‖b‖₁ (spec 1.8) written for row-major batches.
+ * which is the authors' per-column problem min_b ½‖y − A b‖² + τ‖b‖₁ (protocol §1.8) written for row-major batches.
  *
  * @module
  */
@@ -32,7 +32,7 @@ export interface LassoOptions {
 }
 
 /**
- * Build the lasso problem for FISTA (spec 1.8):
+ * Build the lasso problem for FISTA (protocol §1.8):
  *
  * - start x₀ = Aᵀy for each row, i.e. X₀ = Y A  [B, K]
  * - f(X) = ½‖Y − X Aᵀ‖²_F, ∇f(X) = (X Aᵀ − Y) A = X G − Y A with G = AᵀA  [K, K]
@@ -114,7 +114,7 @@ export interface SolveLassoOptions extends FistaOptions, LassoOptions {
 }
 
 /**
- * Solve the batched lasso with FISTA: min_b ½‖y − A b‖² + τ‖b‖₁ for every row y of Y (spec 1.8).
+ * Solve the batched lasso with FISTA: min_b ½‖y − A b‖² + τ‖b‖₁ for every row y of Y (protocol §1.8).
  *
  * @param y signals Y [B, D]
  * @param a dictionary A [D, K]

@@ -1,5 +1,5 @@
 /**
- * Least-squares estimate of a linear dictionary from codes and targets (spec 3.5, `vsc_celeba_dict_est.ipynb`), with
+ * Least-squares estimate of a linear dictionary from codes and targets (protocol §3.5, `vsc_celeba_dict_est.ipynb`), with
  * the Moore–Penrose pseudo-inverse built on {@link symmetricEigen}.
  *
  * @module
@@ -57,7 +57,7 @@ export function pseudoInverseSymmetric(
 export interface LeastSquaresDictionaryOptions extends PseudoInverseOptions {}
 
 /**
- * The least-squares dictionary of spec 3.5 (no regulariser):
+ * The least-squares dictionary of protocol §3.5 (no regulariser):
  *
  *   A = C_sr · pinv(C_rr),  C_sr = YᵀZ / N  [D, K],  C_rr = ZᵀZ / N  [K, K]
  *

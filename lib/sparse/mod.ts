@@ -4,18 +4,18 @@
  * Solvers
  * - {@link softThreshold}: the l1 proximal map.
  * - {@link fista}: batched FISTA over a {@link ProximalProblem}; {@link lasso} is the problem
- *   min ½‖Y − X Aᵀ‖² + τ‖X‖₁ and {@link solveLasso} runs it (spec 1.8). {@link spectralNormSquared} gives L.
- * - {@link dictionaryStep}: the linear-generator gradient step (spec 1.2).
- * - {@link leastSquaresDictionary}: A = C_sr pinv(C_rr) (spec 3.5), on {@link symmetricEigen}.
+ *   min ½‖Y − X Aᵀ‖² + τ‖X‖₁ and {@link solveLasso} runs it (protocol §1.8). {@link spectralNormSquared} gives L.
+ * - {@link dictionaryStep}: the linear-generator gradient step (protocol §1.2).
+ * - {@link leastSquaresDictionary}: A = C_sr pinv(C_rr) (protocol §3.5), on {@link symmetricEigen}.
  *
  * Metrics
- * - {@link validationLoss}: objective (10), the Table 1 "Validation Loss" (spec 2.8).
- * - {@link multiInformation}: plug-in multi-information in bits (spec 2.9).
- * - {@link softmaxWeightedLoss} (the authors' "iwae") and {@link iwaeBound} (the true IWAE bound) (spec 2.10).
- * - {@link posteriorCollapsePercent}, {@link featureCollapsePercent} (spec 2.11).
- * - {@link frechetDistance}: FID formula with the feature covariance (spec 3.4, corrected).
+ * - {@link validationLoss}: objective (10), the Table 1 "Validation Loss" (protocol §2.8).
+ * - {@link multiInformation}: plug-in multi-information in bits (protocol §2.9).
+ * - {@link softmaxWeightedLoss} (the authors' "iwae") and {@link iwaeBound} (the true IWAE bound) (protocol §2.10).
+ * - {@link posteriorCollapsePercent}, {@link featureCollapsePercent} (protocol §2.11).
+ * - {@link frechetDistance}: FID formula with the feature covariance (protocol §3.4, corrected).
  *
- * Schedules (spec 1.4, 1.7, 1.8): {@link cycleLearningRate}, {@link scaleWarmup}, {@link fistaLambdaWarmup},
+ * Schedules (protocol §1.4, 1.7, 1.8): {@link cycleLearningRate}, {@link scaleWarmup}, {@link fistaLambdaWarmup},
  * {@link concreteTemperature}, {@link dictionaryLearningRate}.
  *
  * Tensor-valued functions return tensors owned by the caller and leave no other tensors behind; host-side metrics

@@ -11,7 +11,7 @@ export interface MultiInformationOptions {
 }
 
 /**
- * The bin edges of spec 2.9: linspace(−2, 2, nEdges) ∪ {−1e-50, +1e-50}, sorted, in float64 (1e-50 underflows in
+ * The bin edges of protocol §2.9: linspace(−2, 2, nEdges) ∪ {−1e-50, +1e-50}, sorted, in float64 (1e-50 underflows in
  * float32). The two tiny edges give exact zeros a bin of their own.
  *
  * `np.linspace` computes start + i·step with step = (stop − start)/(n − 1) and sets the last value to stop exactly;
@@ -67,7 +67,7 @@ function entropyBits(counts: Iterable<number>, n: number): number {
 }
 
 /**
- * Multi-information (total correlation) in bits with the ML plug-in estimator (spec 2.9, pyitlib
+ * Multi-information (total correlation) in bits with the ML plug-in estimator (protocol §2.9, pyitlib
  * `information_multi`, base 2):
  *
  *   T = Σ_k H(X_k) − H(X_1, …, X_K)

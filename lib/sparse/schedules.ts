@@ -26,7 +26,7 @@ export interface CycleOptions {
 
 /**
  * Learning rate used by optimizer step `step` (0-based) under rosinality's CycleScheduler with momentum cycling off
- * (spec 1.4). With P₁ = ⌊n_iter·warmupProportion⌋, P₂ = n_iter − P₁, lr_min = lr_max/divFactor,
+ * (protocol §1.4). With P₁ = ⌊n_iter·warmupProportion⌋, P₂ = n_iter − P₁, lr_min = lr_max/divFactor,
  * lr_end = lr_min/finalDiv, and s = ((step − 1) mod (P₁ + P₂)) + 1 the scheduler's call count:
  *
  * 1. step = 0: the constructor lr (`initialLr`), because the scheduler is stepped after the first `opt.step()`.
@@ -77,7 +77,7 @@ export interface ScaleWarmupOptions {
 }
 
 /**
- * The Laplace sample-scale / spike-and-slab slab warm-up w (spec 1.7, 3.2): w starts at 0.1 and, at the end of
+ * The Laplace sample-scale / spike-and-slab slab warm-up w (protocol §1.7, 3.2): w starts at 0.1 and, at the end of
  * every iteration it ≥ start, grows by 2e-4, capped at 1.
  *
  * 1. it ≤ start: w = initial (0.1).
@@ -98,7 +98,7 @@ export function scaleWarmup(it: number, options: ScaleWarmupOptions = {}): numbe
 }
 
 /**
- * The FISTA λ warm-up w_F of the FISTA baseline (spec 1.8): τ = 20·w_F with w_F = 0.1 + 1e-4 per iteration, capped
+ * The FISTA λ warm-up w_F of the FISTA baseline (protocol §1.8): τ = 20·w_F with w_F = 0.1 + 1e-4 per iteration, capped
  * at 1.
  *
  * 1. it = 0: w_F = 0.1.
@@ -120,7 +120,7 @@ export function fistaLambdaWarmup(
 }
 
 /**
- * The concrete (relaxed-Bernoulli) temperature of the spike-and-slab (spec 1.7, 3.2): 1.0 multiplied by 0.9995 at
+ * The concrete (relaxed-Bernoulli) temperature of the spike-and-slab (protocol §1.7, 3.2): 1.0 multiplied by 0.9995 at
  * the end of every iteration, floored at temp_min (0.5 linear, 0.005 DNN).
  *
  * 1. τ = max(tempMin, initial·rate^it); with the linear defaults the floor is reached at it = 1386.
@@ -143,7 +143,7 @@ export function concreteTemperature(
 }
 
 /**
- * The dictionary learning rate of the linear experiment (spec 1.2): η = 0.5·0.99^epoch (decayed after every epoch).
+ * The dictionary learning rate of the linear experiment (protocol §1.2): η = 0.5·0.99^epoch (decayed after every epoch).
  *
  * @example
  * ```ts

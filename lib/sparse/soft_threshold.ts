@@ -8,7 +8,7 @@ import { tf } from "../tensor/tf.ts";
 /**
  * Soft-threshold every entry of `x` at `t ≥ 0`:
  *
- *   soft(x, t) = sign(x)·max(|x| − t, 0)  (Fallah & Rozell 2022, spec 1.8; Beck & Teboulle 2009, eq. 1.5)
+ *   soft(x, t) = sign(x)·max(|x| − t, 0)  (Fallah & Rozell 2022, protocol §1.8; Beck & Teboulle 2009, eq. 1.5)
  *
  * Computed as `x − clip(x, −t, t)`, which is the same function in two ops and gives exact zeros wherever
  * |x| ≤ t (x − x = 0 in floating point).

@@ -27,7 +27,7 @@ export interface ValidationLossParts {
 }
 
 /**
- * Objective (10) of the paper as the authors evaluate it (spec 2.8):
+ * Objective (10) of the paper as the authors evaluate it (protocol §2.8):
  *
  *   (1/N) Σ_i [ ½‖x_i − A b_i‖²₂ + λ‖b_i‖₁ ] + γ_eval‖A‖²_F
  *

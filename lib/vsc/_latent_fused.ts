@@ -1,7 +1,7 @@
 /**
  * `sampleLatent` fused into one custom op evaluated on the host: the forward value of every element and
- * its partial derivatives with respect to the heads are written out per element (the Jacobian of spec
- * 2.5 / 2.6 in closed form), and the backward pass sums dy·∂z/∂head over the J samples of each datum.
+ * its partial derivatives with respect to the heads are written out per element (the Jacobian of protocol
+ * §2.5 / 2.6 in closed form), and the backward pass sums dy·∂z/∂head over the J samples of each datum.
  *
  * One host pass over B·J·K elements each way instead of ~20 device passes; on wasm it works on the heap
  * directly (`hostCompute`), with no copies. The Gamma implicit gradient is only evaluated where it is used
@@ -73,7 +73,7 @@ export function sampleLatentFused(
           return out;
         };
         if (spikeSlab) {
-          // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid(a), a = (ℓ + min(h, 0))/τ  (spec 2.6).
+          // slab = (w·σ + √(1−w))·ε + w·μ;  z = round(r)·slab, r = sigmoid(a), a = (ℓ + min(h, 0))/τ  (protocol §2.6).
           // round(r) needs only the sign of a; r itself (an exp) is computed in the backward pass, where the
           // gradient is non-zero (one sample in J under max-ELBO).
           const spike = heads[2], w = sched.warmup, rootOneMinusW = Math.sqrt(1 - w);
@@ -97,7 +97,7 @@ export function sampleLatentFused(
           }
           return;
         }
-        // n = σε (Gaussian, logscale = ln σ²) or n = w·b·e (Laplace, logscale = ln b)  (spec 2.2, 2.3)
+        // n = σε (Gaussian, logscale = ln σ²) or n = w·b·e (Laplace, logscale = ln b)  (protocol §2.2, 2.3)
         const gaussian = spec.prior === "gaussian";
         const w = gaussian ? 1 : sched.warmup;
         const scaleExponent = gaussian ? 0.5 : 1; // ∂ ln(scale)/∂ logscale
@@ -126,11 +126,11 @@ export function sampleLatentFused(
                 lambda = x / betas[h];
                 lambdaSum += Math.abs(lambda);
               }
-              // T_λ(s) = 0 if |n| ≤ |λ|, else μ + sign(n)(|n| − |λ|)  (eq. 2, spec 2.1)
+              // T_λ(s) = 0 if |n| ≤ |λ|, else μ + sign(n)(|n| − |λ|)  (eq. 2, protocol §2.1)
               const active = Math.abs(n) > Math.abs(lambda) ? 1 : 0;
               const signN = Math.sign(n);
               zv[i] = active ? mu[h] + signN * (Math.abs(n) - Math.abs(lambda)) : 0;
-              // straight-through: ∂μ = 1 + active, ∂logscale = ∂s; subgradient: both only where active  (spec 2.5)
+              // straight-through: ∂μ = 1 + active, ∂logscale = ∂s; subgradient: both only where active  (protocol §2.5)
               dMu[i] = straight ? 1 + active : active;
               dLogscale[i] = (straight ? 1 : active) * scaleExponent * n;
               if (learned) dLambda[i] = -active * signN * Math.sign(lambda);

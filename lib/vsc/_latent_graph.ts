@@ -1,5 +1,5 @@
 /**
- * `sampleLatent` written with tfjs ops, as the authors' code builds it (spec 2.1–2.6). Runs on every
+ * `sampleLatent` written with tfjs ops, as the authors' code builds it (protocol §2.1–2.6). Runs on every
  * backend; `_latent_fused.ts` is the host-fused twin used on cpu/wasm, and the two are tested against each
  * other.
  *
@@ -32,7 +32,7 @@ export function sampleLatentGraph(
     const mu = repeat(p.mu); // [B*J, K]
     let z: tf.Tensor;
     if (spec.prior === "spike_slab") {
-      // slab = (w·σ + √(1−w))·ε + w·μ;  selection = round(r), r = sigmoid((ℓ + ln γ)/τ)  (spec 2.6)
+      // slab = (w·σ + √(1−w))·ε + w·μ;  selection = round(r), r = sigmoid((ℓ + ln γ)/τ)  (protocol §2.6)
       const w = sched.warmup;
       const sigma = repeat(tf.exp(tf.mul(p.logscale, 0.5)));
       const slab = tf.add(tf.mul(tf.add(tf.mul(sigma, w), Math.sqrt(1 - w)), eps), tf.mul(mu, w));
@@ -40,7 +40,7 @@ export function sampleLatentGraph(
       const logistic = tf.tensor2d(noise.logistic!, [B * J, K]);
       z = tf.mul(straightThroughBernoulli(logGamma, logistic, sched.temperature), slab);
     } else {
-      // n = σε (Gaussian, logscale = ln σ²) or w·b·e (Laplace, logscale = ln b)  (spec 2.2, 2.3)
+      // n = σε (Gaussian, logscale = ln σ²) or w·b·e (Laplace, logscale = ln b)  (protocol §2.2, 2.3)
       const gaussian = spec.prior === "gaussian";
       const w = gaussian ? 1 : sched.warmup;
       const scale = repeat(tf.exp(gaussian ? tf.mul(p.logscale, 0.5) : p.logscale)); // [B*J, K]
@@ -58,7 +58,7 @@ export function sampleLatentGraph(
         if (spec.estimator === "subgradient") {
           z = shiftedSoftThreshold(mu, n, lambda);
         } else {
-          // z = T̃ + (s − sg(s)): forward T_λ(s) exactly, gradient of s plus that of T̃  (spec 2.5)
+          // z = T̃ + (s − sg(s)): forward T_λ(s) exactly, gradient of s plus that of T̃  (protocol §2.5)
           const nDetached = tf.mul(tf.mul(stopGradient(scale), w), eps);
           z = tf.add(shiftedSoftThreshold(mu, nDetached, lambda), tf.sub(s, stopGradient(s)));
         }

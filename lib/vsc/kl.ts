@@ -76,7 +76,7 @@ export function klDivergence(q: Distribution, p: Distribution): tf.Tensor {
   return tf.tidy(() => fn(q, p));
 }
 
-// From Kingma & Welling (2014) App. B, general means and variances; with μ₂ = 0, σ₂² = v₀ it is spec 2.2 /
+// From Kingma & Welling (2014) App. B, general means and variances; with μ₂ = 0, σ₂² = v₀ it is protocol §2.2 /
 // Fallah & Rozell App. B: −½(1 + ln σ₁² − ln v₀) + ½(μ₁² + σ₁²)/v₀.
 registerKl<Gaussian, Gaussian>("gaussian", "gaussian", (q, p) => {
   const lv1 = _asTensor(q.logVariance), lv2 = _asTensor(p.logVariance);
@@ -86,7 +86,7 @@ registerKl<Gaussian, Gaussian>("gaussian", "gaussian", (q, p) => {
 });
 
 // From Meyer (2021), "An alternative probabilistic interpretation of the Huber loss", eq. for Laplace KL:
-// ln(b₂/b₁) + |μ₁ − μ₂|/b₂ + (b₁/b₂)·exp(−|μ₁ − μ₂|/b₁) − 1; with μ₂ = 0, b₂ = b₀ it is spec 2.3.
+// ln(b₂/b₁) + |μ₁ − μ₂|/b₂ + (b₁/b₂)·exp(−|μ₁ − μ₂|/b₁) − 1; with μ₂ = 0, b₂ = b₀ it is protocol §2.3.
 registerKl<Laplace, Laplace>("laplace", "laplace", (q, p) => {
   const logB1 = _asTensor(q.logScale), logB2 = _asTensor(p.logScale);
   const b1 = tf.exp(logB1), b2 = tf.exp(logB2);
@@ -97,7 +97,7 @@ registerKl<Laplace, Laplace>("laplace", "laplace", (q, p) => {
   return tf.sub(tf.add(t1, tf.add(t2, t3)), 1);
 });
 
-// From torch.distributions.kl `_kl_gamma_gamma` (PyTorch 1.10), as spec 2.4:
+// From torch.distributions.kl `_kl_gamma_gamma` (PyTorch 1.10), as protocol §2.4:
 // α₂ ln(β₁/β₂) + ln Γ(α₂) − ln Γ(α₁) + (α₁ − α₂)ψ(α₁) + (β₂ − β₁)·α₁/β₁  (rate parameterisation).
 registerKl<Gamma, Gamma>("gamma", "gamma", (q, p) => {
   const a1 = _asTensor(q.concentration), b1 = _asTensor(q.rate);
@@ -109,7 +109,7 @@ registerKl<Gamma, Gamma>("gamma", "gamma", (q, p) => {
   return tf.add(tf.add(t1, t2), tf.add(t3, t4));
 });
 
-// From Tonolini et al. (2020) eq. 9 (as implemented in the authors' "concreteslab", spec 2.6):
+// From Tonolini et al. (2020) eq. 9 (as implemented in the authors' "concreteslab", protocol §2.6):
 // γ·KL(N(μ, σ²) ‖ N(μ₀, v₀)) + γ ln(γ/α₀) + (1 − γ) ln((1 − γ)/(1 − α₀)); exact for two spike-and-slabs
 // whose spikes sit at the same point (0).
 registerKl<SpikeSlab, SpikeSlab>("spike_slab", "spike_slab", (q, p) => {

@@ -20,24 +20,24 @@ await useBackend("cpu");
 
 const kl = (q: Distribution, p: Distribution) => tf.tidy(() => values(klDivergence(q, p))[0]);
 
-Deno.test("klDivergence() of Gaussian‖Gaussian matches numerical integration and spec 2.2", () => {
+Deno.test("klDivergence() of Gaussian‖Gaussian matches numerical integration and protocol §2.2", () => {
   const [m1, v1, m2, v2] = [0.4, 0.03, 0, 0.1];
   const logN = (x: number, m: number, v: number) => -0.5 * Math.log(2 * Math.PI * v) - (x - m) ** 2 / (2 * v);
   const quad = simpson((x) => Math.exp(logN(x, m1, v1)) * (logN(x, m1, v1) - logN(x, m2, v2)), -3, 3);
   const closed = kl(Gaussian.withVariance(m1, v1), Gaussian.withVariance(m2, v2));
   assertClose(closed, quad, 2e-5);
-  const spec = -0.5 * (1 + Math.log(v1) - Math.log(v2)) + 0.5 * (m1 ** 2 + v1) / v2; // spec 2.2
+  const spec = -0.5 * (1 + Math.log(v1) - Math.log(v2)) + 0.5 * (m1 ** 2 + v1) / v2; // protocol §2.2
   assertClose(closed, spec, 2e-5);
 });
 
-Deno.test("klDivergence() of Laplace‖Laplace matches numerical integration and spec 2.3", () => {
+Deno.test("klDivergence() of Laplace‖Laplace matches numerical integration and protocol §2.3", () => {
   const [m1, b1, b0] = [0.3, 0.05, 0.1];
   const logL = (x: number, m: number, b: number) => -Math.log(2 * b) - Math.abs(x - m) / b;
   const f = (x: number) => Math.exp(logL(x, m1, b1)) * (logL(x, m1, b1) - logL(x, 0, b0));
   const quad = simpson(f, -3, 0, 30000) + simpson(f, 0, m1, 30000) + simpson(f, m1, 3, 30000); // split at the kinks
   const closed = kl(Laplace.withScale(m1, b1), Laplace.withScale(0, b0));
   assertClose(closed, quad, 2e-5);
-  const spec = Math.abs(m1) / b0 + Math.log(b0) - Math.log(b1) - 1 + (b1 / b0) * Math.exp(-Math.abs(m1) / b1); // spec 2.3
+  const spec = Math.abs(m1) / b0 + Math.log(b0) - Math.log(b1) - 1 + (b1 / b0) * Math.exp(-Math.abs(m1) / b1); // protocol §2.3
   assertClose(closed, spec, 2e-5);
 });
 

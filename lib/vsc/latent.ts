@@ -1,6 +1,6 @@
 /**
  * The latent layer shared by the linear-generator and DNN experiments: from the encoder's heads to J
- * (thresholded) samples per datum and the per-datum KL (Fallah & Rozell 2022 §3.2, App. B; spec 1.7,
+ * (thresholded) samples per datum and the per-datum KL (Fallah & Rozell 2022 §3.2, App. B; protocol §1.7,
  * 2.1–2.7).
  *
  * | spec.prior   | threshold           | model                                    |
@@ -73,7 +73,7 @@ function validate(p: LatentParams, spec: LatentSpec, J: number, sched: Schedule)
 }
 
 /**
- * J samples per datum from the latent layer, with the gradient semantics of spec 2.5 / 2.6, and the KL.
+ * J samples per datum from the latent layer, with the gradient semantics of protocol §2.5 / 2.6, and the KL.
  *
  * - Gaussian base: s = μ + n, n = σε (logscale = ln σ²). Laplace base: n = w·b·e (logscale = ln b, w the warm-up).
  * - Threshold: z = T_λ(s) (exact zeros). "straight": z = T̃ + (s − sg(s)) with T̃ = T_λ computed on the noise

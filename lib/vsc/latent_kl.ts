@@ -1,5 +1,5 @@
 /**
- * The per-latent KL of the latent layer (spec 2.2–2.4, 2.6), built from the `kl.ts` registry.
+ * The per-latent KL of the latent layer (protocol §2.2–2.4, 2.6), built from the `kl.ts` registry.
  *
  * @module
  */
@@ -19,7 +19,7 @@ import {
 
 /**
  * Gamma posterior parameters α = clip(exp(h_α), 1e-6, 1e6), β = clip(exp(h_β), 1e-6, 1e6), each [B, K]
- * (spec 2.4; paper App. B).
+ * (protocol §2.4; paper App. B).
  *
  * @example
  * ```ts
@@ -40,7 +40,7 @@ export function gammaPosteriorParams(p: LatentParams): { alpha: tf.Tensor2D; bet
 }
 
 /**
- * KL_bk [B, K] of spec 2.2–2.4 and 2.6, on the un-warmed heads:
+ * KL_bk [B, K] of protocol §2.2–2.4 and 2.6, on the un-warmed heads:
  * - gaussian: KL(N(μ, e^{logscale}) ‖ N(0, v₀)); laplace: KL(Lap(μ, e^{logscale}) ‖ Lap(0, b₀));
  * - spike_slab: KL(γ·N(μ, e^{logscale}) + (1−γ)δ₀ ‖ α₀·N(0, v₀) + (1−α₀)δ₀), γ = clamp(exp(min(h, 0)));
  * - learned λ adds gammaKlWeight·KL(Gamma(α, β) ‖ Gamma(shape, shape/λ₀)).

@@ -1,5 +1,5 @@
 /**
- * The warm-up and temperature of the latent layer as functions of the iteration counter (spec 1.7), shared by
+ * The warm-up and temperature of the latent layer as functions of the iteration counter (protocol §1.7), shared by
  * the linear and the DNN models: they differ only in which priors are warmed up.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * The configuration vocabulary of the latent layer: which model (`LatentSpec`), which encoder heads
- * (`headNames`, `LatentParams`), the per-iteration schedule and the output record (spec 1.3, 1.6, 1.7).
+ * (`headNames`, `LatentParams`), the per-iteration schedule and the output record (protocol §1.3, 1.6, 1.7).
  *
  * @module
  */
@@ -17,23 +17,23 @@ export interface LatentSpec {
   threshold: "none" | "fixed" | "learned";
   /** The fixed threshold λ, or the Gamma prior mean λ₀ when learned (prior Gamma(gammaShape, gammaShape/λ₀)). */
   lambda: number;
-  /** Gaussian prior variance v₀ / Laplace prior scale b₀ / spike-and-slab slab prior variance (spec 1.5). */
+  /** Gaussian prior variance v₀ / Laplace prior scale b₀ / spike-and-slab slab prior variance (protocol §1.5). */
   priorSpread: number;
-  /** Spike-and-slab prior α₀ = P(on) (spec 2.6). */
+  /** Spike-and-slab prior α₀ = P(on) (protocol §2.6). */
   spikePrior: number;
   /** Shape of the Gamma prior on λ (App. B). */
   gammaShape: number;
-  /** Factor on the Gamma KL inside the per-latent KL (spec 2.4, 4.5). */
+  /** Factor on the Gamma KL inside the per-latent KL (protocol §2.4, 4.5). */
   gammaKlWeight: number;
-  /** Gradient through the threshold: straight-through (HEAD, spec 2.5) or the plain subgradient. */
+  /** Gradient through the threshold: straight-through (HEAD, protocol §2.5) or the plain subgradient. */
   estimator: "straight" | "subgradient";
 }
 
-/** The thresholded-Laplacian defaults of the linear experiment (spec 1.5, 1.6). */
+/** The thresholded-Laplacian defaults of the linear experiment (protocol §1.5, 1.6). */
 export const defaultLatentSpec: LatentSpec = Object.freeze({
   prior: "laplace",
   threshold: "fixed",
-  lambda: 0.25, // 8.2% active under the Lap(0, 0.1) prior (spec 1.6, 4.6)
+  lambda: 0.25, // 8.2% active under the Lap(0, 0.1) prior (protocol §1.6, 4.6)
   priorSpread: 0.1,
   spikePrior: 0.1,
   gammaShape: 3,
@@ -55,7 +55,7 @@ export type LatentParams = {
   logBeta?: tf.Tensor2D;
 };
 
-/** The per-iteration schedule values (spec 1.7). */
+/** The per-iteration schedule values (protocol §1.7). */
 export interface Schedule {
   /** Scale warm-up w ∈ [0, 1] of the Laplace base and of the slab (ignored by the Gaussian base). */
   warmup: number;
@@ -77,7 +77,7 @@ export type LatentSample = {
 
 /**
  * The encoder heads `spec` needs: ["mu", "logscale"], plus "spike" for the spike-and-slab, plus
- * "logAlpha", "logBeta" for a learned threshold (spec 1.3).
+ * "logAlpha", "logBeta" for a learned threshold (protocol §1.3).
  *
  * @example
  * ```ts
@@ -93,8 +93,8 @@ export function headNames(spec: LatentSpec): (keyof LatentParams)[] {
   return names;
 }
 
-/** Clamp of α and β of the Gamma posterior (App. B; spec 2.4). */
+/** Clamp of α and β of the Gamma posterior (App. B; protocol §2.4). */
 export const GAMMA_PARAM_MIN = 1e-6;
 export const GAMMA_PARAM_MAX = 1e6;
-/** Clamp of the spike probability γ (spec 2.6). */
+/** Clamp of the spike probability γ (protocol §2.6). */
 export const SPIKE_EPS = 1e-6;

@@ -1,5 +1,5 @@
 /**
- * The latent layer: forward values, the exact gradient semantics of spec 2.5 / 2.6 on tiny tensors (both
+ * The latent layer: forward values, the exact gradient semantics of protocol §2.5 / 2.6 on tiny tensors (both
  * implementations), the two implementations against each other, KL assembly, and tensor hygiene.
  * Tolerances: 1e-5 (float32 vs float64 evaluation of the same formula); 5 binomial standard errors for
  * sampled frequencies (fixed seeds).
@@ -83,7 +83,7 @@ function expectedThresholded(p: LatentParams, spec: LatentSpec, seed = 5) {
           ? mu[h] + Math.sign(n) * (Math.abs(n) - spec.lambda)
           : 0;
         const straight = spec.estimator === "straight" && spec.threshold !== "none";
-        gMu[h] += c[i] * (straight ? 1 + active : active); // spec 2.5: 2 active / 1 inactive (ST); [active] (SG)
+        gMu[h] += c[i] * (straight ? 1 + active : active); // protocol §2.5: 2 active / 1 inactive (ST); [active] (SG)
         gLs[h] += c[i] * (straight ? 1 : active) * e * n; // plain reparameterisation path (ST: on all entries)
       }
     }
@@ -107,7 +107,7 @@ for (const prior of ["gaussian", "laplace"] as const) {
 
 for (const spec of fixedSpecs) {
   for (const [implName, impl] of Object.entries(impls)) {
-    Deno.test(`sampleLatent() (${implName}) for ${spec.prior}/${spec.threshold}/${spec.estimator} gives T_λ(s) and the spec 2.5 gradients`, () => {
+    Deno.test(`sampleLatent() (${implName}) for ${spec.prior}/${spec.threshold}/${spec.estimator} gives T_λ(s) and the protocol §2.5 gradients`, () => {
       const before = tf.memory().numTensors;
       tf.tidy(() => {
         const p = heads(spec);
@@ -195,7 +195,7 @@ Deno.test("sampleLatent() with a learned λ sends −sign(n)·sign(λ) to λ on 
   });
 });
 
-Deno.test("sampleLatent() for the spike-and-slab selects with probability γ/(1 + γ) (ln γ used as the logit, spec 2.6)", () => {
+Deno.test("sampleLatent() for the spike-and-slab selects with probability γ/(1 + γ) (ln γ used as the logit, protocol §2.6)", () => {
   tf.tidy(() => {
     const spec: LatentSpec = { ...defaultLatentSpec, prior: "spike_slab", threshold: "none" };
     const gamma = 0.3, [b, k] = [50, 40];

@@ -1,13 +1,13 @@
 /**
  * The linear-generator model of the paper's Section 4.1: x ≈ A z with a 256-atom dictionary A, codes z
  * inferred either by FISTA (the MAP baseline) or by an MLP inference network with one of the variational
- * methods. One training iteration follows spec 1.2:
+ * methods. One training iteration follows protocol §1.2:
  *
  *   1. encoder step: forward with the current A, backward, SGD+Nesterov step at the cycle-scheduled rate;
  *   2. dictionary step with the (thresholded) codes and selection weights of that same forward pass;
  *   3. warm-up and temperature updates (they are functions of the iteration counter).
  *
- * The three loss scalings of the authors' code are kept distinct on purpose (spec 4.4): the encoder loss is
+ * The three loss scalings of the authors' code are kept distinct on purpose (protocol §4.4): the encoder loss is
  * the pixel-mean MSE + β·ΣKL, the dictionary follows the gradient of ½·pixel-sum error + γ‖A‖²_F, and the
  * validation loss (metrics stage) uses ½·sum + λ‖b‖₁.
  *
@@ -29,7 +29,7 @@ import { latentSchedule, type LatentScheduleConfig } from "./latent_schedule.ts"
 import type { VariationalMethod } from "./methods.ts";
 import { solveLasso } from "../sparse/lasso.ts";
 import { spectralNormSquared } from "../sparse/spectral_norm.ts";
-import { dictionaryStep } from "../sparse/dictionary_step.ts";
+import { dictionaryGradient, dictionaryStep } from "../sparse/dictionary_step.ts";
 import { cycleLearningRate, dictionaryLearningRate, fistaLambdaWarmup } from "../sparse/schedules.ts";
 
 /** Everything that sets up a linear-generator model; saved with its weights. */
@@ -47,7 +47,7 @@ export interface LinearVscConfig extends LatentScheduleConfig {
   atoms: number;
   /** Backbone widths of the inference network (paper Table 3: 512, 1024, 512, 256). */
   hidden: number[];
-  /** Peak encoder learning rate of the cycle schedule (spec 1.4). */
+  /** Peak encoder learning rate of the cycle schedule (protocol §1.4). */
   encoderLr: number;
   momentum: number;
   /** Iterations the cycle schedule spans (epochs × iterations per epoch). */
@@ -58,13 +58,13 @@ export interface LinearVscConfig extends LatentScheduleConfig {
   dictLrDecay: number;
   /** Frobenius regulariser γ of the dictionary update. */
   frobenius: number;
-  /** FISTA baseline: λ, its warm-up, iteration cap and tolerance (spec 1.8). */
+  /** FISTA baseline: λ, its warm-up, iteration cap and tolerance (protocol §1.8). */
   fistaLambda: number;
   fistaWarmupStart: number;
   fistaWarmupIncrement: number;
   fistaMaxIter: number;
   fistaTol: number;
-  // Laplace/slab scale warm-up w and concrete temperature τ (spec 1.7): see LatentScheduleConfig.
+  // Laplace/slab scale warm-up w and concrete temperature τ (protocol §1.7): see LatentScheduleConfig.
 }
 
 /** Statistics of one training iteration. */
@@ -104,7 +104,7 @@ export class LinearVsc {
       throw new TypeError(`Cannot build model: method "${config.method}" and its latent spec disagree`);
     }
     this.config = config;
-    // A: i.i.d. N(0, 1), then every column scaled to unit L2 norm (spec 1.2).
+    // A: i.i.d. N(0, 1), then every column scaled to unit L2 norm (protocol §1.2).
     this.dictionary = tf.tidy(() => {
       const a = tf.tensor2d(rng.fork("dictionary").normalArray(config.patchDim * config.atoms), [
         config.patchDim,
@@ -122,7 +122,7 @@ export class LinearVsc {
     this.#optimizer = this.encoder ? tf.train.momentum(config.encoderLr, config.momentum, true) : null;
   }
 
-  /** Warm-up w and temperature τ at the current iteration (spec 1.7); w = 1 for Gaussian bases. */
+  /** Warm-up w and temperature τ at the current iteration (protocol §1.7); w = 1 for Gaussian bases. */
   schedule(): Schedule {
     const prior = this.config.spec?.prior;
     return latentSchedule(this.iteration, prior === "laplace" || prior === "spike_slab", this.config);
@@ -155,7 +155,7 @@ export class LinearVsc {
         lrMax: c.encoderLr,
         warmupProportion: c.warmupProportion,
       }));
-      const out = this.#forward(x, c.samples, rng, this.schedule(), true);
+      const out = this.#forward(x, c.samples, rng, this.schedule(), "train");
       tf.dispose([out.perSample, out.klPerLatent]);
       codes = out.z;
       weights = out.weights;
@@ -193,10 +193,11 @@ export class LinearVsc {
   }
 
   /**
-   * Encoder forward over J samples, decode with A, and the authors' objective. With `train`, also takes the
-   * optimizer step. Returns the thresholded samples z [B·J, K] and selection weights [B, J] (caller disposes).
+   * Encoder forward over J samples, decode with A, and the authors' objective. Mode "train" also takes the
+   * optimizer step; "grads" returns the encoder gradients instead (caller disposes them); "eval" neither.
+   * Returns the thresholded samples z [B·J, K] and selection weights [B, J] (caller disposes).
    */
-  #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, train: boolean) {
+  #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, mode: "train" | "grads" | "eval") {
     const c = this.config;
     let z!: tf.Tensor2D;
     let weights!: tf.Tensor2D;
@@ -215,22 +216,52 @@ export class LinearVsc {
       return obj.loss;
     };
     let loss: number;
-    if (train) {
-      const { value, grads } = tf.variableGrads(objective, this.encoder!.variables());
-      this.#optimizer!.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-      loss = value.dataSync()[0];
-      value.dispose();
-      tf.dispose(grads);
-    } else {
+    let encoderGrads: tf.NamedTensorMap = {};
+    if (mode === "eval") {
       const value = tf.tidy(objective);
       loss = value.dataSync()[0];
       value.dispose();
+    } else {
+      const { value, grads } = tf.variableGrads(objective, this.encoder!.variables());
+      if (mode === "train") {
+        this.#optimizer!.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+        tf.dispose(grads);
+      } else {
+        encoderGrads = grads;
+      }
+      loss = value.dataSync()[0];
+      value.dispose();
     }
-    return { z, weights, perSample, klPerLatent, loss };
+    return { z, weights, perSample, klPerLatent, loss, encoderGrads };
   }
 
   /**
-   * Codes for evaluation (spec 1.9, 2.8): the selected (best-of-J) thresholded sample per datum, with warm-ups
+   * One draw of the stochastic gradients whose signal-to-noise ratio Fig. 4 reports (protocol §2.12), on a batch
+   * x [B, D] with the warm-ups ramped and the temperature at its floor, as the authors' SNR scripts: the
+   * gradient of the batch objective with respect to every encoder variable (concatenated in `variables()`
+   * order) and the dictionary's data-term gradient (1/B) Σ_i Σ_j w_ij (x_i − A z_ij) z_ijᵀ (row-major [D, K]).
+   * Variational methods only.
+   */
+  gradientSample(x: tf.Tensor2D, rng: Rng): { encoder: Float32Array; dictionary: Float32Array } {
+    const c = this.config;
+    if (this.encoder === null) throw new TypeError(`Cannot sample encoder gradients of method "${c.method}"`);
+    const out = this.#forward(x, c.samples, rng, { warmup: 1, temperature: c.temperatureMin }, "grads");
+    const dict = dictionaryGradient(this.dictionary, { x, z: out.z, w: out.weights });
+    const parts = this.encoder.variables().map((v) => out.encoderGrads[v.name].dataSync() as Float32Array);
+    const encoder = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      encoder.set(p, offset);
+      offset += p.length;
+    }
+    const dictionary = dict.dataSync() as Float32Array;
+    tf.dispose([dict, out.z, out.weights, out.perSample, out.klPerLatent]);
+    tf.dispose(out.encoderGrads);
+    return { encoder, dictionary };
+  }
+
+  /**
+   * Codes for evaluation (protocol §1.9, 2.8): the selected (best-of-J) thresholded sample per datum, with warm-ups
    * ramped to their final values; FISTA codes at the full λ for the baseline.
    */
   encode(x: tf.Tensor2D, J: number, rng: Rng): EncodedBatch {
@@ -251,7 +282,7 @@ export class LinearVsc {
       return out;
     }
     // Evaluation ramps the warm-up to 1 and the temperature to 0.01, as the authors' ramp_hyperparams().
-    const out = this.#forward(x, J, rng, { warmup: 1, temperature: 0.01 }, false);
+    const out = this.#forward(x, J, rng, { warmup: 1, temperature: 0.01 }, "eval");
     const [B] = x.shape;
     const K = c.atoms;
     const selected = tf.tidy(() => {

@@ -1,6 +1,6 @@
 /**
- * The methods compared in the paper, as latent-layer specifications (spec 1.6 and 3.3), and the threshold
- * that gives a target sparsity under the prior (spec 2.14).
+ * The methods compared in the paper, as latent-layer specifications (protocol §1.6 and 3.3), and the threshold
+ * that gives a target sparsity under the prior (protocol §2.14).
  *
  * @module
  */
@@ -73,7 +73,7 @@ export function latentSpecFor(method: VariationalMethod, settings: MethodSetting
 }
 
 /**
- * Threshold λ that leaves a fraction p of the prior's samples non-zero (spec 2.14):
+ * Threshold λ that leaves a fraction p of the prior's samples non-zero (protocol §2.14):
  * Gaussian N(0, v0): λ = √v0 · Φ⁻¹(1 − p/2); Laplace(0, b0): λ = b0 · ln(1/p).
  *
  * @example

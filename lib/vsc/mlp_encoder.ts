@@ -1,5 +1,5 @@
 /**
- * The inference network of the linear-generator experiment (paper Table 3, spec 1.3): an MLP backbone
+ * The inference network of the linear-generator experiment (paper Table 3, protocol §1.3): an MLP backbone
  * 256→512→1024→512→256 with ReLU after every layer, and one Linear(256→K) head per distribution parameter.
  *
  * Weights are stored as [in, out] so the forward pass is `x·W + b` with no transposed matMul (the wasm

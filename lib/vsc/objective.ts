@@ -1,6 +1,6 @@
 /**
  * Sample selection and the authors' training objective (Fallah & Rozell 2022 §3.3, eqs. 7 and 9;
- * spec 2.7): L_bj = recon_bj + β·kl_b and loss = mean_b Σ_j w_bj L_bj, with weights that carry no gradient.
+ * protocol §2.7): L_bj = recon_bj + β·kl_b and loss = mean_b Σ_j w_bj L_bj, with weights that carry no gradient.
  *
  * @module
  */
@@ -11,7 +11,7 @@ import { hostCompute, onHostBackend } from "../tensor/host.ts";
 /**
  * How the J samples of a datum are weighted: "max" = max-ELBO (eq. 9, one-hot at argmin_j L_bj),
  * "avg" = the J-sample average (eq. 7, 1/J), "iwae" = the code's self-normalised softmax_j(−L_bj)
- * (spec 2.10; a weighted average of losses, not the IWAE bound).
+ * (protocol §2.10; a weighted average of losses, not the IWAE bound).
  */
 export type SelectionMethod = "max" | "avg" | "iwae";
 
@@ -55,7 +55,7 @@ export function selectionWeights(loss: tf.Tensor2D, method: SelectionMethod): tf
 }
 
 /**
- * The training objective of spec 2.7: perSample L_bj = recon_bj + β·kl_b, weights w = selectionWeights(L),
+ * The training objective of protocol §2.7: perSample L_bj = recon_bj + β·kl_b, weights w = selectionWeights(L),
  * loss = (1/B) Σ_b Σ_j w_bj L_bj. `recon` is the per-sample reconstruction term [B, J] (the authors use the
  * pixel-mean squared error) and `kl` the raw per-datum KL [B] from `sampleLatent`.
  *

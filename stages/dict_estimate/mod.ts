@@ -1,6 +1,6 @@
 /**
  * Stage `dict_estimate`: the linear dictionary that best maps a trained encoder's codes back to small images
- * (spec §3.5, `vsc_celeba_dict_est.ipynb`), shown as an atom grid (Fig. 8's left panels).
+ * (protocol §3.5, `vsc_celeba_dict_est.ipynb`), shown as an atom grid (Fig. 8's left panels).
  *
  *   1. codes: eval-mode encoder, J = `eval_samples` (50 in the paper) samples per test image, best-of-J;
  *   2. targets Y: the same test images at 32×32 (CelebA: CenterCrop 140 → resize 32, `test_small.u8`), flattened

@@ -4,7 +4,7 @@
  * Files (all little-endian, images **NHWC**, 8-bit: value = byte / 255, exactly what the loaders produce):
  * - `train.u8`, `test.u8`: [n, H, W, C] images.
  * - `train_labels.u8`, `test_labels.u8`: [n] class labels (Fashion-MNIST only).
- * - `test_small.u8`: [n_test, S, S, C] the test images at the dictionary-estimation size (CelebA: 32×32, spec 3.5).
+ * - `test_small.u8`: [n_test, S, S, C] the test images at the dictionary-estimation size (CelebA: 32×32, protocol §3.5).
  * - `meta.json`: {@link DnnDataMeta}.
  *
  * @module

@@ -2,7 +2,7 @@
  * Stage `dnn_data`: a slice of Fashion-MNIST or CelebA, decoded once and stored as 8-bit NHWC arrays so that
  * training and evaluation never decode images again (format: `format.ts`).
  *
- * Selection follows the paper (spec 3.2): the first `n_train` images of the train split and the first `n_test` of
+ * Selection follows the paper (protocol §3.2): the first `n_train` images of the train split and the first `n_test` of
  * the test split (CelebA: by official index; the split comes from `list_eval_partition.txt` or the index bounds).
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Stage `fid_features`: the feature network for the reconstruction FID of `metrics_dnn` (spec 3.4).
+ * Stage `fid_features`: the feature network for the reconstruction FID of `metrics_dnn` (protocol §3.4).
  *
  * (a) `inception_dir` set: the user's InceptionV3 as a tfjs graph model (`model.json` + shards, e.g. from
  *     tensorflowjs_converter). Its files are content-hashed into the key and copied into this stage's folder;

@@ -1,12 +1,12 @@
 /**
- * Stage `metrics_dnn`: evaluate one trained conv VSC model on the test split (spec 3.4).
+ * Stage `metrics_dnn`: evaluate one trained conv VSC model on the test split (protocol §3.4).
  *
  *   1. codes: eval-mode model, warm-ups ramped, J = `eval_samples` (20 in the paper) samples per image, the
  *      best-reconstructing one is the code and its decoding the reconstruction;
  *   2. MSE: per-pixel mean squared error over the test images. The paper plots the SUM over its test batches of
  *      the per-batch mean, i.e. per-pixel MSE × 125 (FMNIST: 10,000 images in batches of 80) or × 150 (CelebA:
  *      15,000 in batches of 100); `mse_paper_units` applies that factor so the numbers sit beside the authors';
- *   3. multi-information of the codes in bits, with linspace(−2, 2, 30) ∪ {±1e-50} bins (33 symbols, spec 2.9);
+ *   3. multi-information of the codes in bits, with linspace(−2, 2, 30) ∪ {±1e-50} bins (33 symbols, protocol §2.9);
  *   4. reconstruction FID: Fréchet distance between the features of the first `fid_n` real test images and of
  *      their reconstructions (covariance over features — the correct one, not the notebook's sample-space bug),
  *      with the feature network of the `features` input, whose label names it;
@@ -27,7 +27,7 @@ import { readImageSet, sliceImages } from "../dnn_data/format.ts";
 import { loadConvVsc } from "../train_dnn/weights.ts";
 import { loadFeatureExtractor } from "../fid_features/extractor.ts";
 
-/** The paper's test-batch counts that its plotted MSE is summed over (spec 3.4). */
+/** The paper's test-batch counts that its plotted MSE is summed over (protocol §3.4). */
 export const PAPER_MSE_BATCHES = { fashion_mnist: 125, celeba: 150 } as const;
 
 /** Parameters of `metrics_dnn`. */

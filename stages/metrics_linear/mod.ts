@@ -1,5 +1,5 @@
 /**
- * Evaluate one trained linear model on the validation patches (spec 1.9, 2.8–2.11): validation loss
+ * Evaluate one trained linear model on the validation patches (protocol §1.9, 2.8–2.11): validation loss
  * (objective 10), multi-information, the authors' "IWAE" quantity and the importance-weighted bound,
  * posterior and feature collapse, the fraction of non-zero codes; and draw its dictionary.
  *
@@ -12,11 +12,11 @@ import type { StageKind } from "../../pipeline/stage.ts";
 const defaults = {
   /** λ of objective (10): the paper evaluates every method at the FISTA baseline's λ = 20. */
   lambda: 20,
-  /** Frobenius weight of the validation loss (the final notebook's 1e-3; spec 2.8). */
+  /** Frobenius weight of the validation loss (the final notebook's 1e-3; protocol §2.8). */
   gamma_eval: 1e-3,
-  /** linspace(−2, 2, 20) edges + the two ±1e-50 edges = 23 symbols (spec 2.9). */
+  /** linspace(−2, 2, 20) edges + the two ±1e-50 edges = 23 symbols (protocol §2.9). */
   mi_edges: 20,
-  /** Samples per patch for the IWAE quantities (the authors probably used 200; spec 2.10). */
+  /** Samples per patch for the IWAE quantities (the authors probably used 200; protocol §2.10). */
   iwae_samples: 200,
   batch_size: 100,
   /** Seed of the evaluation noise. */

@@ -48,7 +48,7 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
     return { ...identity, dictionary_png: "dictionary.png", ...nullMetrics() };
   }
 
-  // Codes of every validation patch: the selected sample with the training J (spec 1.9).
+  // Codes of every validation patch: the selected sample with the training J (protocol §1.9).
   const { nVal, dim } = patches;
   const K = model.config.atoms;
   const J = model.config.samples;
@@ -111,7 +111,7 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
     multi_information: finite(multiInformation(codes, [nVal, K], { nEdges: p.mi_edges })),
     iwae: finite(iwae),
     iwae_bound: finite(bound),
-    // What the authors log per epoch as val_iwae_loss: the selected sample's training loss (spec 2.10).
+    // What the authors log per epoch as val_iwae_loss: the selected sample's training loss (protocol §2.10).
     val_train_objective: model.encoder ? finite(selectedLossSum / nVal) : null,
     posterior_collapse: model.encoder ? finite(posteriorCollapsePercent(klPerLatent, [nVal, K])) : null,
     feature_collapse: finite(featureCollapsePercent(codes, [nVal, K])),

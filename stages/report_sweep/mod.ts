@@ -4,13 +4,13 @@
  *   1. gather: `metrics` (latent-dimension sweep) and optionally `sparsity` (sparsity sweep) instances;
  *   2. aggregate over seeds: mean and sample std per (method, latent dim, sparsity);
  *   3. figures: MSE, multi-information and FID vs latent dimension (log x), MSE vs sparsity — one line per method,
- *      seed error bars (± 1 std), the authors' values (spec §3.6, `reference_values.ts`) as hollow diamonds;
+ *      seed error bars (± 1 std), the authors' values (protocol §3.6, `reference_values.ts`) as hollow diamonds;
  *   4. tables: `<prefix>.csv` and `<prefix>.md`, our numbers next to the authors';
  *   5. atom grids of `dict_estimate` instances (optional input `dicts`), copied as `<prefix>_atoms_<method>_z<K>.png`.
  *
- * MSE is plotted in the paper's units (per-pixel MSE × 125 for FMNIST, × 150 for CelebA; spec §3.4). The authors'
+ * MSE is plotted in the paper's units (per-pixel MSE × 125 for FMNIST, × 150 for CelebA; protocol §3.4). The authors'
  * FIDs are drawn only when our FID also uses InceptionV3, and even then differ by construction (their
- * sample-space covariance, spec §4.11).
+ * sample-space covariance, protocol §4.11).
  *
  * @module
  */
@@ -110,7 +110,9 @@ export const stage: StageKind<ReportSweepParams> = {
         dataset === "celeba" ? "CelebA" : "Fashion-MNIST"
       } · ${nTest} test images · ${epochs} epochs · backend ${backends}`,
       `${fidLabel}`,
-      `◇ = authors' values (spec §3.6)${inception ? "" : "; authors' FIDs not drawn (different features)"}`,
+      `◇ = authors' values (protocol §3.6)${
+        inception ? "" : "; authors' FIDs not drawn (different features)"
+      }`,
     ];
 
     // 2. Aggregate.
@@ -260,11 +262,11 @@ export const stage: StageKind<ReportSweepParams> = {
       `# ${dataset === "celeba" ? "CelebA" : "Fashion-MNIST"} sweep (Fig. 7) — ours vs the authors'`,
       "",
       ...subtitle.map((s) => `- ${s}`),
-      `- MSE in the paper's units: per-pixel MSE × ${factor} (the authors sum per-batch means over ${factor} test batches, spec §3.4).`,
+      `- MSE in the paper's units: per-pixel MSE × ${factor} (the authors sum per-batch means over ${factor} test batches, protocol §3.4).`,
       `- Multi-information: plug-in estimate in bits, 33 symbols; it grows with log2 of the number of test codes, so it is only comparable at the same N (paper: ${
         dataset === "celeba" ? "15,000" : "10,000"
       }; here ${nTest}).`,
-      `- Authors' FIDs: torchvision InceptionV3 with a sample-space covariance (spec §4.11) — not comparable to ours.`,
+      `- Authors' FIDs: torchvision InceptionV3 with a sample-space covariance (protocol §4.11) — not comparable to ours.`,
       "",
       `| ${header.join(" | ")} |`,
       `|${header.map(() => "---").join("|")}|`,

@@ -1,8 +1,8 @@
 /**
  * The authors' numbers for the DNN sweeps (Fig. 7), from the saved outputs of their final validation notebooks:
- * spec `reference-setup.md` §3.6 (mean of 3 runs). MSE is in the paper's plotted units — the sum over test
- * batches of the per-batch per-pixel MSE, i.e. per-pixel MSE × 125 (FMNIST) or × 150 (CelebA), spec §3.4. The
- * FIDs use torchvision's ImageNet InceptionV3 with the notebook's sample-space covariance (spec §3.4, §4.11), so
+ * docs/protocol.md §3.6 (mean of 3 runs). MSE is in the paper's plotted units — the sum over test
+ * batches of the per-batch per-pixel MSE, i.e. per-pixel MSE × 125 (FMNIST) or × 150 (CelebA), protocol §3.4. The
+ * FIDs use torchvision's ImageNet InceptionV3 with the notebook's sample-space covariance (protocol §3.4, §4.11), so
  * they are not comparable to any FID computed here with correct covariances or other features.
  *
  * @module
@@ -43,7 +43,7 @@ const cells = (dims: number[], rows: [number, number, number][]) =>
   Object.fromEntries(dims.map((d, i) => [d, { mse: rows[i][0], mi: rows[i][1], fid: rows[i][2] }]));
 const mses = (values: number[]) => Object.fromEntries([0.05, 0.1, 0.2, 0.5].map((p, i) => [p, values[i]]));
 
-/** Spec §3.6, FMNIST latent sweep (z = 20, 64, 256, 1024; 10%). */
+/** Protocol §3.6, FMNIST latent sweep (z = 20, 64, 256, 1024; 10%). */
 export const FMNIST_LATENT: LatentSweep = {
   gaussian: cells([20, 64, 256, 1024], [[3.493, 56.3, 314.4], [3.578, 206.8, 317.1], [3.686, 864.6, 320.6], [
     3.737,
@@ -78,7 +78,7 @@ export const FMNIST_LATENT: LatentSweep = {
   ], [3.971, 1162, 331.6]]),
 };
 
-/** Spec §3.6, FMNIST sparsity sweep (z = 64), MSE at p = 5 / 10 / 20 / 50%. */
+/** Protocol §3.6, FMNIST sparsity sweep (z = 64), MSE at p = 5 / 10 / 20 / 50%. */
 export const FMNIST_SPARSITY: SparsitySweep = {
   spike_slab: mses([3.636, 3.623, 3.662, 3.815]),
   thr_gaussian: mses([3.304, 3.027, 2.932, 2.971]),
@@ -87,7 +87,7 @@ export const FMNIST_SPARSITY: SparsitySweep = {
   thr_laplacian_gamma: mses([3.653, 3.579, 3.504, 3.352]),
 };
 
-/** Spec §3.6, CelebA latent sweep (z = 64, 512, 1024, 2048; 10%). */
+/** Protocol §3.6, CelebA latent sweep (z = 64, 512, 1024, 2048; 10%). */
 export const CELEBA_LATENT: LatentSweep = {
   gaussian: cells([64, 512, 1024, 2048], [[2.634, 207, 427.5], [2.683, 1743, 430.9], [2.790, 3498, 435.9], [
     3.077,
@@ -123,7 +123,7 @@ export const CELEBA_LATENT: LatentSweep = {
   ], [3.311, 2332, 452.7]]),
 };
 
-/** Spec §3.6, CelebA sparsity sweep (z = 512), MSE at p = 5 / 10 / 20 / 50%. */
+/** Protocol §3.6, CelebA sparsity sweep (z = 512), MSE at p = 5 / 10 / 20 / 50%. */
 export const CELEBA_SPARSITY: SparsitySweep = {
   spike_slab: mses([3.334, 3.285, 3.276, 3.368]),
   thr_gaussian: mses([2.639, 2.429, 2.364, 2.380]),

@@ -124,10 +124,10 @@ function table1Of(runs: Metrics[], tolerance: number, setting: string): Table {
         100 * tolerance
       }% of the paper's value, with the relative difference.`,
       "Ours: mean ± sample sd over seeds (n runs). Paper: mean of 3 runs (Table 1).",
-      "Validation loss: objective (10) with λ = 20 on the validation patches, + 1e-3·‖A‖²_F (spec 2.8).",
-      "Multi-information: plug-in estimate in bits over 23 symbols (spec 2.9).",
+      "Validation loss: objective (10) with λ = 20 on the validation patches, + 1e-3·‖A‖²_F (protocol §2.8).",
+      "Multi-information: plug-in estimate in bits over 23 symbols (protocol §2.9).",
       "IWAE (authors'): softmax_j(−L_ij)-weighted mean of the per-sample training loss L (pixel-mean MSE + β·ΣKL), " +
-      "what the authors' code calls 'iwae' (spec 2.10); the paper's exact evaluation script is not public.",
+      "what the authors' code calls 'iwae' (protocol §2.10); the paper's exact evaluation script is not public.",
       "IWAE bound (log-mean-exp): −mean_i log (1/J) Σ_j exp(−L_ij) over the same L — the importance-weighted form.",
       ...checks.map((c) => `Qualitative check ${c.pass ? "✓" : "✗"}: ${c.claim} (${c.evidence})`),
     ],
@@ -207,7 +207,7 @@ function table2Of(runs: Metrics[], sgRuns: Metrics[], setting: string): Table {
     ],
     rows,
     notes: [
-      "Collapse: a latent counts as collapsed when ≥ 95% of validation patches have KL ≤ 0.01 (posterior) or |code| ≤ 0.01 (feature) (spec 2.11).",
+      "Collapse: a latent counts as collapsed when ≥ 95% of validation patches have KL ≤ 0.01 (posterior) or |code| ≤ 0.01 (feature) (protocol §2.11).",
       "NaN: the run's loss diverged during training (the paper's SG, J = 1 runs all did).",
     ],
   };

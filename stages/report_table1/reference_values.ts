@@ -1,7 +1,7 @@
 /**
  * The published numbers the report prints beside ours: Table 1 (mean of 3 runs, J = 1 | J = 20), the
  * Appendix F standard deviations (J = 20) and Table 2. Source: the paper's Table 1, Table 2 and Appendix F,
- * as restored in ../shared/spec/reference-setup.md §1.11.
+ * as restored in docs/protocol.md §1.11.
  *
  * @module
  */

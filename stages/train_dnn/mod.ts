@@ -1,5 +1,5 @@
 /**
- * Stage `train_dnn`: train one conv VSC model (spec 3.1–3.2) on the images of a `dnn_data` stage.
+ * Stage `train_dnn`: train one conv VSC model (protocol §3.1–3.2) on the images of a `dnn_data` stage.
  *
  * Procedure, as the authors' `train_vsc_fmnist.py` / `train_vsc_celeba.py`:
  *   1. read the training images (8-bit NHWC) and build the model (PyTorch-default init from the seed);

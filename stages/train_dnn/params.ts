@@ -1,5 +1,5 @@
 /**
- * Parameters of `train_dnn` and their translation into a `ConvVscConfig` (spec 2.14, 3.2).
+ * Parameters of `train_dnn` and their translation into a `ConvVscConfig` (protocol §2.14, 3.2).
  *
  * @module
  */
@@ -20,7 +20,7 @@ export interface TrainDnnParams extends Params {
   method: string;
   /** Latent dimension z (FMNIST sweep 20/64/256/1024; CelebA 64/512/1024/2048). */
   latent_dim: number;
-  /** Target fraction p of non-zero codes under the prior: sets λ (spec 2.14) and the spike prior. */
+  /** Target fraction p of non-zero codes under the prior: sets λ (protocol §2.14) and the spike prior. */
   sparsity: number;
   /** Epochs (paper: 300). */
   epochs: number;
@@ -47,7 +47,7 @@ export const TRAIN_DNN_DEFAULTS: TrainDnnParams = {
   dataset: "fashion_mnist",
   method: "thr_laplacian",
   latent_dim: 64,
-  sparsity: 0.1, // the paper's latent-dimension sweep is at 10% (spec 3.3)
+  sparsity: 0.1, // the paper's latent-dimension sweep is at 10% (protocol §3.3)
   epochs: 300,
   batch_size: 512,
   samples: 20,
@@ -86,7 +86,7 @@ export function validateTrainDnn(p: TrainDnnParams): void {
   if (!Number.isInteger(p.seed)) bad("seed", "an integer", p.seed);
 }
 
-/** Thresholds for a target sparsity p with prior spread 0.1 (spec 2.14): Gaussian √v0·Φ⁻¹(1 − p/2), Laplace b0·ln(1/p). */
+/** Thresholds for a target sparsity p with prior spread 0.1 (protocol §2.14): Gaussian √v0·Φ⁻¹(1 − p/2), Laplace b0·ln(1/p). */
 export function thresholdsFor(p: number, spread = 0.1) {
   return {
     gaussian: thresholdForSparsity("gaussian", p, spread),

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { convConfigFor, thresholdsFor, TRAIN_DNN_DEFAULTS, validateTrainDnn } from "./params.ts";
 
-Deno.test("thresholdsFor() reproduces the spec 2.14 table", () => {
+Deno.test("thresholdsFor() reproduces the protocol §2.14 table", () => {
   const table: [number, number, number][] = [[0.05, 0.620, 0.300], [0.1, 0.520, 0.230], [0.2, 0.405, 0.161], [
     0.5,
     0.213,

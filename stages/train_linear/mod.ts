@@ -1,5 +1,5 @@
 /**
- * Train one linear-generator model (paper Section 4.1, spec 1): FISTA dictionary learning or one of the
+ * Train one linear-generator model (paper Section 4.1, protocol §1): FISTA dictionary learning or one of the
  * seven variational methods with the MLP inference network, on the patch set of the `patches` input.
  *
  * Outputs: `model.json` + `model.f32` (see model_files.ts) and `history.json` (per-epoch loss, fraction of

@@ -1,5 +1,5 @@
 /**
- * Parameters of a linear-generator training run, with the paper's values as defaults (spec 1.2–1.8).
+ * Parameters of a linear-generator training run, with the paper's values as defaults (protocol §1.2–1.8).
  *
  * @module
  */
@@ -17,22 +17,30 @@ export const trainLinearDefaults = {
   /** "straight" is the paper's estimator; "subgradient" is Table 2's comparison. */
   estimator: "straight",
   seed: 0,
+  /** Epochs of the schedule: the learning-rate cycle, warm-ups and decays span epochs × iterations per epoch. */
   epochs: 300,
+  /**
+   * Stop after this many iterations (0: run every epoch). The schedules still span `epochs`, so a truncated
+   * run is the paper's run stopped early, not a compressed one (compressing made the dense methods diverge).
+   */
+  iterations: 0,
+  /** Iterations after which the model is also saved under `snapshots/<iteration>/` (the convergence study). */
+  snapshots: [] as number[],
   batch_size: 100,
   /** Use the first n training patches of the patch set (0: all of them). */
   n_train: 0,
   beta: 0.01,
   /** Backbone widths of the inference network (paper Table 3). */
   hidden: [512, 1024, 512, 256],
-  /** Gaussian prior variance v0 and Laplace prior scale b0 (spec 4.1: a variance for the Gaussian). */
+  /** Gaussian prior variance v0 and Laplace prior scale b0 (protocol §4.1: a variance for the Gaussian). */
   prior_spread: 0.1,
   /** 0.52 leaves 10% of N(0, 0.1) non-zero. */
   lambda_gaussian: 0.52,
-  /** 0.25 is the authors' linear-experiment value (8.2% under Laplace(0, 0.1); spec 4.6). */
+  /** 0.25 is the authors' linear-experiment value (8.2% under Laplace(0, 0.1); protocol §4.6). */
   lambda_laplace: 0.25,
   spike_prior: 0.1,
   gamma_shape: 3,
-  /** Extra factor on the Gamma KL inside the total KL (spec 4.5). */
+  /** Extra factor on the Gamma KL inside the total KL (protocol §4.5). */
   gamma_kl_weight: 0.1,
   encoder_lr: 0.01,
   momentum: 0.9,
@@ -73,6 +81,14 @@ export function validateTrainLinear(p: TrainLinearParams): void {
     if (!Number.isInteger(p[k]) || p[k] < 1) {
       throw new RangeError(`params.${k} must be an integer ≥ 1, received ${p[k]}`);
     }
+  }
+  if (!Number.isInteger(p.iterations) || p.iterations < 0) {
+    throw new RangeError(`params.iterations must be an integer ≥ 0, received ${p.iterations}`);
+  }
+  if (!Array.isArray(p.snapshots) || !p.snapshots.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new TypeError(
+      `params.snapshots must be a list of positive integers, received ${JSON.stringify(p.snapshots)}`,
+    );
   }
   if (!Number.isInteger(p.n_train) || p.n_train < 0) {
     throw new RangeError(`params.n_train must be an integer ≥ 0, received ${p.n_train}`);

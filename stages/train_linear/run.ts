@@ -36,17 +36,27 @@ export async function run(ctx: StageContext<TrainLinearParams>): Promise<Metrics
   const noise = rng.fork("noise");
   const order = rng.fork("order");
 
-  // Train: each epoch reshuffles the patches and runs every full batch.
-  const history: { epoch: number; loss: number | null; nonzero: number; seconds: number; tensors: number }[] =
-    [];
+  // Train: each epoch reshuffles the patches and runs every full batch, until `iterations` if that is set.
+  const total = p.iterations > 0 ? p.iterations : p.epochs * itersPerEpoch;
+  const epochs = Math.ceil(total / itersPerEpoch);
+  const snapshots = new Set(p.snapshots.filter((s) => s <= total));
+  const history: {
+    epoch: number;
+    iteration: number;
+    loss: number | null;
+    nonzero: number;
+    seconds: number;
+    tensors: number;
+  }[] = [];
   let diverged = false;
   const batch = new Float32Array(p.batch_size * dim);
-  for (let epoch = 0; epoch < p.epochs; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const t0 = performance.now();
     const perm = order.permutation(nTrain);
     let lossSum = 0;
     let nonzeroSum = 0;
-    for (let it = 0; it < itersPerEpoch; it++) {
+    const steps = Math.min(itersPerEpoch, total - model.iteration);
+    for (let it = 0; it < steps; it++) {
       for (let b = 0; b < p.batch_size; b++) {
         const row = perm[it * p.batch_size + b];
         batch.set(patches.train.subarray(row * dim, (row + 1) * dim), b * dim);
@@ -56,26 +66,32 @@ export async function run(ctx: StageContext<TrainLinearParams>): Promise<Metrics
       x.dispose();
       lossSum += stats.loss;
       nonzeroSum += stats.nonzero;
+      if (snapshots.has(model.iteration)) {
+        const dir = join(ctx.outDir, "snapshots", String(model.iteration));
+        await Deno.mkdir(dir, { recursive: true });
+        await saveModel(dir, model);
+      }
     }
-    model.endEpoch();
+    if (steps === itersPerEpoch) model.endEpoch();
     // Yield to the event loop once an epoch, so the worker notices if the engine died (its stdin closes).
     await new Promise((resolve) => setTimeout(resolve, 0));
-    const loss = lossSum / itersPerEpoch;
+    const loss = lossSum / steps;
     // A diverged run is a result (Table 2's subgradient J = 1 goes to NaN in the paper), not a crash:
     // stop, keep the model, and let the metrics report it.
     diverged = !Number.isFinite(loss);
     history.push({
       epoch: epoch + 1,
+      iteration: model.iteration,
       loss: diverged ? null : loss,
-      nonzero: nonzeroSum / itersPerEpoch,
+      nonzero: nonzeroSum / steps,
       seconds: (performance.now() - t0) / 1000,
       tensors: tf.memory().numTensors,
     });
     ctx.progress({
       done: epoch + 1,
-      total: p.epochs,
+      total: epochs,
       unit: "epoch",
-      info: `loss ${loss.toPrecision(4)} nnz ${(100 * nonzeroSum / itersPerEpoch).toFixed(1)}%`,
+      info: `it ${model.iteration} loss ${loss.toPrecision(4)} nnz ${(100 * nonzeroSum / steps).toFixed(1)}%`,
     });
     if (diverged) {
       ctx.log(`loss became ${loss} in epoch ${epoch + 1}: training stopped`);

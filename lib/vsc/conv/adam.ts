@@ -1,5 +1,5 @@
 /**
- * Adam as PyTorch's `torch.optim.Adam` computes it, with coupled L2 weight decay (spec 3.2: lr 3e-4,
+ * Adam as PyTorch's `torch.optim.Adam` computes it, with coupled L2 weight decay (protocol §3.2: lr 3e-4,
  * betas (0.5, 0.999), weight_decay 1e-5):
  *
  *   g ← g + wd·θ;  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²

@@ -1,6 +1,6 @@
 /**
  * The encoder and decoder stacks of the DNN-generator experiments, exactly as in the authors' code
- * (`model/feature_enc.py`, spec 3.1; the code is authoritative where paper Tables 4/5 differ).
+ * (`model/feature_enc.py`, protocol §3.1; the code is authoritative where paper Tables 4/5 differ).
  *
  * Each block is (kernel k, stride s, padding p) with BN + ReLU unless noted; spatial sizes in brackets.
  *

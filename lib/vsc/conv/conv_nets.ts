@@ -1,5 +1,5 @@
 /**
- * The convolutional encoder (backbone + one Linear head per distribution parameter) and decoder of spec 3.1.
+ * The convolutional encoder (backbone + one Linear head per distribution parameter) and decoder of protocol §3.1.
  * Their inputs and outputs are NHWC images; inside, activations are HWNC (see `conv_ops.ts` for why).
  *
  * @module

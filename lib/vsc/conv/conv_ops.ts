@@ -9,7 +9,7 @@
  * NHWC the same slice is thousands of small copies, and dominated the step time). Gradients come from
  * explicit backward passes built from the same forward pieces (`customOp`).
  *
- * Only the shapes of spec 3.1 are supported — kernel 4 with stride 1 or 2 — which is every layer of both
+ * Only the shapes of protocol §3.1 are supported — kernel 4 with stride 1 or 2 — which is every layer of both
  * architectures; anything else is a RangeError.
  *
  * - conv, stride 1: y = Σ_{a,b} x[a:a+OH, b:b+OW] · W[a, b]  (16 window products summed).

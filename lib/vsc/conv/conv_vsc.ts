@@ -1,9 +1,9 @@
 /**
- * The DNN-generator VSC model of the Fashion-MNIST and CelebA experiments (spec 3.1–3.2): a conv encoder with
+ * The DNN-generator VSC model of the Fashion-MNIST and CelebA experiments (protocol §3.1–3.2): a conv encoder with
  * Linear heads, the latent layer of `../latent.ts` (one implementation of every prior, sampler and KL), and a
  * conv decoder that decodes all B·J samples as one batch (so decoder BN statistics mix samples, as in the code).
  *
- * One training step (spec 3.2), reading like the authors' `train_vsc_*.py` loop:
+ * One training step (protocol §3.2), reading like the authors' `train_vsc_*.py` loop:
  *   1. encoder forward (BN in training mode) → heads [B, K] each;
  *   2. J samples per datum → z [B·J, K] (row b·J + j) and the raw per-datum KL;
  *   3. decode → x̂ [B·J, H, W, C]; recon_bj = mean over pixels of (x_b − x̂_bj)²;
@@ -11,7 +11,7 @@
  *   5. Adam (lr from the cycle schedule, betas (0.5, 0.999)) with coupled L2 weight decay 1e-5;
  *   6. BN running statistics updated; iteration counter (drives warm-up, temperature, lr) advances.
  *
- * Evaluation (`encodeSelect`, spec 3.4): eval-mode BN, warm-up ramped to 1 and τ = 0.01 (`ramp_hyperparams`),
+ * Evaluation (`encodeSelect`, protocol §3.4): eval-mode BN, warm-up ramped to 1 and τ = 0.01 (`ramp_hyperparams`),
  * J samples (20 in the paper), and the best-reconstructing sample is the code.
  *
  * @module
@@ -56,7 +56,7 @@ export interface ConvVscConfig extends LatentScheduleConfig {
   // (floor 0.005 in the DNN scripts): see LatentScheduleConfig.
 }
 
-/** The paper's settings for a dataset (spec 3.2), to be overridden by stage params. */
+/** The paper's settings for a dataset (protocol §3.2), to be overridden by stage params. */
 export function defaultConvVscConfig(
   dataset: "fashion_mnist" | "celeba",
   spec: LatentSpec,
@@ -184,7 +184,7 @@ export class ConvVsc {
   }
 
   /**
-   * Evaluation codes (spec 3.4): eval-mode BN, ramped warm-up (w = 1, τ = 0.01), J samples per image, and the
+   * Evaluation codes (protocol §3.4): eval-mode BN, ramped warm-up (w = 1, τ = 0.01), J samples per image, and the
    * best-reconstructing sample (max-ELBO: the KL does not depend on the sample).
    */
   encodeSelect(x: tf.Tensor4D, rng: Rng, J = 20): ConvEncoded {

@@ -15,7 +15,7 @@ const settings = {
   estimator: "straight" as const,
 };
 
-Deno.test("ConvEncoder and ConvDecoder map FMNIST and CelebA images to codes and back at spec 3.1 sizes", async () => {
+Deno.test("ConvEncoder and ConvDecoder map FMNIST and CelebA images to codes and back at protocol §3.1 sizes", async () => {
   await useBackend("wasm");
   registerViewKernels();
   const rng = new Rng(0);

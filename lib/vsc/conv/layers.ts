@@ -1,5 +1,5 @@
 /**
- * The layers of the DNN generators (spec 3.1): linear, convolution, transposed convolution and batch norm, each
+ * The layers of the DNN generators (protocol §3.1): linear, convolution, transposed convolution and batch norm, each
  * owning its variables and initialised like PyTorch's defaults from a seeded `Rng`.
  *
  * PyTorch's default init is kaiming-uniform with a = √5, i.e. W, b ~ U(±1/√fan_in), where fan_in is

@@ -1,5 +1,5 @@
 /**
- * Convolutional encoders and decoders of the DNN-generator experiments (Fashion-MNIST, CelebA; spec 3.1–3.2),
+ * Convolutional encoders and decoders of the DNN-generator experiments (Fashion-MNIST, CelebA; protocol §3.1–3.2),
  * with the conv ops that train on every backend, PyTorch-default initialisation, batch norm with running
  * statistics, PyTorch-exact Adam with coupled weight decay, and the `ConvVsc` model that ties them to the latent
  * layer of `../latent.ts`. Tensors are NHWC throughout (tfjs's conv layout).

@@ -1,6 +1,6 @@
 /**
  * The Gamma distribution Gamma(α, β) in the rate parameterisation (density βᵅ zᵅ⁻¹ e^{−βz}/Γ(α)), the
- * variational posterior and prior of the learned threshold λ (Fallah & Rozell 2022 §3.2, App. B; spec 2.4).
+ * variational posterior and prior of the learned threshold λ (Fallah & Rozell 2022 §3.2, App. B; protocol §2.4).
  *
  * `rsample` is pathwise differentiable in both parameters: z = x/β with x ~ Gamma(α, 1) drawn on the host
  * (Marsaglia–Tsang) and ∂x/∂α given by implicit reparameterisation (see `../standard_gamma.ts`).

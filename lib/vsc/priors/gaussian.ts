@@ -1,6 +1,6 @@
 /**
  * The Gaussian N(μ, σ²), parameterised like the encoder's heads: `loc` μ and `logVariance` ln σ²
- * (spec 1.3: the Gaussian "logscale" head is a log-variance).
+ * (protocol §1.3: the Gaussian "logscale" head is a log-variance).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The Laplace distribution Lap(μ, b), parameterised like the encoder's heads: `loc` μ and `logScale` ln b
- * (spec 1.3: the Laplace "logscale" head is ln b).
+ * (protocol §1.3: the Laplace "logscale" head is ln b).
  *
  * @module
  */
@@ -15,12 +15,12 @@ import {
   type Param,
 } from "./_distribution.ts";
 
-/** The clamp on 1 − 2|u| inside the log of the Laplace reparameterisation (spec 2.3; paper App. B). */
+/** The clamp on 1 − 2|u| inside the log of the Laplace reparameterisation (protocol §2.3; paper App. B). */
 export const LAPLACE_LOG_CLAMP = 1e-6;
 
 /**
  * `n` draws of the unit Laplace noise e = −sign(u)·ln(max(1 − 2|u|, 1e-6)), u ~ U(−½, ½), computed in
- * float64 on the host (Connor et al. 2020; spec 2.3). The Laplace(0, b) sample is ε_b = b·e. The clamp
+ * float64 on the host (Connor et al. 2020; protocol §2.3). The Laplace(0, b) sample is ε_b = b·e. The clamp
  * bounds |e| ≤ ln 1e6 ≈ 13.8.
  *
  * @example
@@ -77,7 +77,7 @@ export class Laplace implements Distribution {
     return tf.tidy(() => tf.broadcastTo(_asTensor(this.loc), this.batchShape));
   }
 
-  /** z = μ + b·e with e the unit Laplace noise of `laplaceUnitNoise` (spec 2.3 with warm-up w = 1). */
+  /** z = μ + b·e with e the unit Laplace noise of `laplaceUnitNoise` (protocol §2.3 with warm-up w = 1). */
   rsample(rng: Rng): tf.Tensor {
     return tf.tidy(() => {
       const shape = this.batchShape;

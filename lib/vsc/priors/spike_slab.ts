@@ -1,6 +1,6 @@
 /**
  * The spike-and-slab with a Gaussian slab, γ·N(μ, σ²) + (1 − γ)·δ₀, and its relaxed-Bernoulli
- * straight-through sampler (Tonolini et al. 2020; Jang et al. 2017; spec 2.6).
+ * straight-through sampler (Tonolini et al. 2020; Jang et al. 2017; protocol §2.6).
  *
  * This file is the distribution as written in the literature: the selection logit is logit γ, so that
  * P(z ≠ 0) = γ. The authors' latent layer (`../latent.ts`) reproduces their code's quirk of using ln γ as
@@ -23,7 +23,7 @@ import { Gaussian } from "./gaussian.ts";
 
 /**
  * `n` logistic draws ℓ = ln η − ln(1 − η), η ~ U(0, 1) with 32 bits (never 0 or 1, so ℓ stays finite),
- * computed in float64 on the host (spec 2.6).
+ * computed in float64 on the host (protocol §2.6).
  *
  * @example
  * ```ts
@@ -44,7 +44,7 @@ export function logisticNoise(rng: Rng, n: number, out: Float32Array = new Float
 
 /**
  * The relaxed Bernoulli with straight-through rounding: r = sigmoid((ℓ + logit)/τ), forward value
- * round(r) ∈ {0, 1} and gradient ∂r (spec 2.6). Written round(r) + (r − sg(r)) so the forward value is exact.
+ * round(r) ∈ {0, 1} and gradient ∂r (protocol §2.6). Written round(r) + (r − sg(r)) so the forward value is exact.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * The shifted soft-threshold T_λ and the distribution it makes of a Laplace sample (Fallah & Rozell 2022,
- * eq. 2 and Proposition 3.1; spec 2.1).
+ * eq. 2 and Proposition 3.1; protocol §2.1).
  *
  * For s = μ + n with zero-mean noise n:  T_λ(s) = 0 if |n| ≤ |λ|,  μ + sign(n)(|n| − |λ|) otherwise.
  * If n ~ Lap(0, b), then T_λ(s) is a spike-and-slab: P(T = 0) = P(|n| ≤ |λ|) = 1 − e^{−|λ|/b}, and given
@@ -21,8 +21,8 @@ import {
 import { Laplace, laplaceUnitNoise } from "./laplace.ts";
 
 /**
- * T_λ(μ + n) = soft(n, λ) + μ·[|n| > |λ|], with soft(n, λ) = ReLU(|n| − |λ|)·sign(n) (eq. 2; spec 2.1).
- * Ordinary autodiff gives the subgradient estimator (spec 2.5 "SG"): gradients reach μ, n and λ only on
+ * T_λ(μ + n) = soft(n, λ) + μ·[|n| > |λ|], with soft(n, λ) = ReLU(|n| − |λ|)·sign(n) (eq. 2; protocol §2.1).
+ * Ordinary autodiff gives the subgradient estimator (protocol §2.5 "SG"): gradients reach μ, n and λ only on
  * active entries, with ∂T/∂λ = −sign(n)·sign(λ).
  *
  * @example
@@ -55,7 +55,7 @@ export function shiftedSoftThreshold(mu: tf.Tensor, n: tf.Tensor, lambda: Param)
  * import { useBackend } from "../../tensor/backend.ts";
  * await useBackend("cpu");
  * import { ThresholdedLaplace } from "./thresholded.ts";
- * // prior b₀ = 0.1 and λ = 0.25 keep e^{−2.5} ≈ 8.2% of the latents (spec 1.6)
+ * // prior b₀ = 0.1 and λ = 0.25 keep e^{−2.5} ≈ 8.2% of the latents (protocol §1.6)
  * const p = new ThresholdedLaplace(0, Math.log(0.1), 0.25).spikeProbability().dataSync()[0];
  * if (Math.abs(1 - p - Math.exp(-2.5)) > 1e-6) throw new Error("spike probability");
  * ```
