@@ -33,12 +33,15 @@ const item = (id: string, inputs: string[], cached = false): PlanItem => {
     : { instance, reason: { type: "new" } };
 };
 
-function fakeRunner(fail: string[] = []) {
+/** A runner that records its calls; each call lasts until `hold` calls run at once (or 2 s), then 20 ms more. */
+function fakeRunner(fail: string[] = [], hold = 1) {
   let running = 0;
   const stats = { calls: [] as string[], maxParallel: 0 };
   const runner: StageRunner = async (job) => {
     stats.calls.push(job.instance.id);
     stats.maxParallel = Math.max(stats.maxParallel, ++running);
+    // Wait for the other calls to start instead of racing a fixed delay (a loaded machine lost that race).
+    for (let t = 0; t < 200 && stats.maxParallel < hold; t++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 20));
     running--;
     if (fail.includes(job.instance.id)) throw new Error("boom");
@@ -63,7 +66,7 @@ Deno.test("execute() never calls the runner for cached instances", async () => {
 });
 
 Deno.test("execute() runs independent instances in parallel, up to `jobs`", async () => {
-  const { runner, stats } = fakeRunner();
+  const { runner, stats } = fakeRunner([], 3);
   await execute(["a", "b", "c", "d"].map((id) => item(id, [])), await options(runner, 3));
   assertEquals(stats.maxParallel, 3);
 });

@@ -92,6 +92,22 @@ Deno.test("expandInstances() gives foreach stages their upstream's identity and 
   assertEquals(instances.map((i) => i.stage).indexOf("table"), instances.length - 1);
 });
 
+Deno.test("expandInstances() drops a stage a profile skips, the stages that follow it, and its gathered inputs", () => {
+  const text = TEXT.replace("  quick: {}", "  quick: { train: { skip: true } }");
+  const instances = expandInstances(parseExperiment(text, "experiments/demo.yaml"), "quick", kinds);
+  assertEquals(instances.map((i) => i.id), ["patches", "table"]);
+  assertEquals(instances[1].inputs.metrics, []);
+  assertThrows(
+    () =>
+      parseExperiment(
+        TEXT.replace("  quick: {}", "  quick: { train: { skip: yes } }"),
+        "experiments/demo.yaml",
+      ),
+    TypeError,
+    `field "profiles.quick.train.skip" must be true or false, received "yes"`,
+  );
+});
+
 const errors: [string, string, string][] = [
   [
     "an unknown param",

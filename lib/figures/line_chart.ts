@@ -4,9 +4,8 @@
  *
  * @module
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
-import sharp from "sharp";
+import type * as vl from "vega-lite";
+import { renderVegaLite } from "./render.ts";
 
 /** One plotted point of a series: mean over seeds, and its spread. */
 export interface LinePoint {
@@ -27,6 +26,12 @@ export interface ReferencePoint {
   y: number;
 }
 
+/** A horizontal reference line (e.g. the paper's final value), dashed, in the series colour. */
+export interface ReferenceLine {
+  series: string;
+  y: number;
+}
+
 /** What {@link lineChart} draws. */
 export interface LineChartSpec {
   title: string;
@@ -37,6 +42,8 @@ export interface LineChartSpec {
   points: LinePoint[];
   /** Authors' values, drawn as hollow diamonds in the series colour. */
   reference?: ReferencePoint[];
+  /** Authors' values drawn as dashed horizontal lines in the series colour. */
+  hlines?: ReferenceLine[];
   /** Log-scaled x axis (latent-dimension sweeps). @default false */
   logX?: boolean;
   /** Log-scaled y axis. @default false */
@@ -53,7 +60,13 @@ export function lineChartVegaLite(spec: LineChartSpec): vl.TopLevelSpec {
   const xScale = spec.logX ? { type: "log" as const, base: 2 } : { zero: false };
   const yScale = spec.logY ? { type: "log" as const } : { zero: false };
   const domain = spec.seriesOrder ??
-    [...new Set([...spec.points.map((p) => p.series), ...(spec.reference ?? []).map((r) => r.series)])];
+    [
+      ...new Set([
+        ...spec.points.map((p) => p.series),
+        ...(spec.reference ?? []).map((r) => r.series),
+        ...(spec.hlines ?? []).map((r) => r.series),
+      ]),
+    ];
   const color = { field: "series", type: "nominal" as const, title: null, scale: { domain } };
   const xValues = [...new Set([...spec.points, ...(spec.reference ?? [])].map((p) => p.x))].sort((a, b) =>
     a - b
@@ -89,6 +102,13 @@ export function lineChartVegaLite(spec: LineChartSpec): vl.TopLevelSpec {
       encoding: { x, y: { field: "y", type: "quantitative", title: spec.yTitle, scale: yScale }, color },
     });
   }
+  if (spec.hlines?.length) {
+    layers.push({
+      data: { values: spec.hlines as never },
+      mark: { type: "rule", strokeDash: [6, 4], strokeWidth: 1.2, opacity: 0.8 },
+      encoding: { y: { field: "y", type: "quantitative", title: spec.yTitle, scale: yScale }, color },
+    });
+  }
   return ({
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: { text: spec.title, subtitle: spec.subtitle, anchor: "start", fontSize: 14, subtitleFontSize: 10 },
@@ -109,15 +129,9 @@ export function lineChartVegaLite(spec: LineChartSpec): vl.TopLevelSpec {
  *   points: [{ series: "Gaussian", x: 20, y: 3.4 }, { series: "Gaussian", x: 64, y: 3.5 }] });
  * ```
  */
-export async function lineChart(
+export function lineChart(
   spec: LineChartSpec,
   options: { scale?: number } = {},
 ): Promise<{ svg: string; png: Uint8Array }> {
-  const compiled = vl.compile(lineChartVegaLite(spec)).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
-  const png = await sharp(new TextEncoder().encode(svg), { density: 72 * (options.scale ?? 2) }).png()
-    .toBuffer();
-  return { svg, png: new Uint8Array(png) };
+  return renderVegaLite(lineChartVegaLite(spec), options);
 }

@@ -1,6 +1,6 @@
 /**
- * Figures for reports: Vega-Lite specifications rendered headless to SVG and PNG (`line_chart.ts`), and image grids
- * written as PNG (`image_grid.ts`).
+ * Figures for reports: Vega-Lite specifications rendered headless to SVG and PNG (`render.ts`) — line charts,
+ * grouped bar charts, density histograms — and image grids written as PNG (`image_grid.ts`).
  *
  * @module
  */
@@ -9,6 +9,10 @@ export {
   type LineChartSpec,
   lineChartVegaLite,
   type LinePoint,
+  type ReferenceLine,
   type ReferencePoint,
 } from "./line_chart.ts";
+export { type Bar, barChart, type BarChartSpec, barChartVegaLite } from "./bar_chart.ts";
+export { histogramChart, histogramRows, type HistogramSpec, histogramVegaLite } from "./histogram.ts";
+export { renderVegaLite } from "./render.ts";
 export { imageGridPng } from "./image_grid.ts";

@@ -13,6 +13,7 @@ import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import type { LinearVsc } from "../../lib/vsc/linear_vsc.ts";
 import { validationLoss } from "../../lib/sparse/validation_loss.ts";
+import { atomSmoothness } from "../../lib/sparse/atom_structure.ts";
 import { multiInformation } from "../../lib/sparse/multi_information.ts";
 import { iwaeBound, softmaxWeightedLoss } from "../../lib/sparse/iwae.ts";
 import { featureCollapsePercent, posteriorCollapsePercent } from "../../lib/sparse/collapse.ts";
@@ -51,38 +52,45 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
   // Codes of every validation patch: the selected sample with the training J (protocol §1.9).
   const { nVal, dim } = patches;
   const K = model.config.atoms;
-  const J = model.config.samples;
-  const codes = new Float32Array(nVal * K);
-  const klPerLatent = new Float32Array(model.encoder ? nVal * K : 0);
-  let selectedLossSum = 0;
   const batches = Math.ceil(nVal / p.batch_size);
-  for (let b = 0; b < batches; b++) {
-    const lo = b * p.batch_size;
-    const hi = Math.min(nVal, lo + p.batch_size);
-    const x = tf.tensor2d(patches.val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
-    const enc = model.encode(x, J, rng.fork(`codes${b}`));
-    x.dispose();
-    codes.set(enc.codes, lo * K);
-    if (model.encoder) {
-      klPerLatent.set(enc.klPerLatent, lo * K);
-      selectedLossSum += selectedLoss(enc.perSample, hi - lo, J, model.config.selection);
-    }
-    ctx.progress({ done: b + 1, total: batches, unit: "batch" });
-  }
-
-  // Objective (10) on those codes.
   const valX = tf.tensor2d(patches.val, [nVal, dim]);
-  const valCodes = tf.tensor2d(codes, [nVal, K]);
-  const loss = validationLoss(model.dictionary, { x: valX, codes: valCodes }, {
-    lambda: p.lambda,
-    gammaEval: p.gamma_eval,
-  });
-  tf.dispose([valX, valCodes]);
+  const zeroCodeMse = meanSquare(patches.val); // the all-zero code's pixel MSE: the "not trained" baseline
+  const evaluated = encodeValidation(
+    model,
+    patches.val,
+    nVal,
+    dim,
+    p.batch_size,
+    rng,
+    (b) => ctx.progress({ done: b + 1, total: batches, unit: "batch", info: "codes" }),
+  );
+  const { codes, klPerLatent, selectedLossSum } = evaluated;
+  const quality = codeQuality(model, valX, codes, p, zeroCodeMse);
 
-  // The IWAE quantities over `iwae_samples` samples per patch (variational methods only).
+  // The same quantities at every saved snapshot of the run: the convergence study.
+  const trajectory = [];
+  for (const iteration of await snapshotIterations(run.dir)) {
+    const snap = await loadModel(join(run.dir, "snapshots", String(iteration)));
+    const enc = encodeValidation(
+      snap,
+      patches.val,
+      nVal,
+      dim,
+      p.batch_size,
+      rng.fork(`snapshot${iteration}`),
+    );
+    trajectory.push({ iteration, ...codeQuality(snap, valX, enc.codes, p, zeroCodeMse) });
+    snap.dispose();
+    ctx.log(`snapshot ${iteration}: ${JSON.stringify(trajectory.at(-1))}`);
+  }
+  trajectory.push({ iteration: model.iteration, ...quality });
+  await Deno.writeTextFile(join(ctx.outDir, "trajectory.json"), JSON.stringify(trajectory, null, 1));
+  valX.dispose();
+
+  // The IWAE quantities over `iwae_samples` samples per patch (variational methods only; 0 skips them).
   let iwae: number | null = null;
   let bound: number | null = null;
-  if (model.encoder) {
+  if (model.encoder && p.iwae_samples > 0) {
     const perSample = new Float32Array(nVal * p.iwae_samples);
     for (let b = 0; b < batches; b++) {
       const lo = b * p.batch_size;
@@ -90,33 +98,118 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
       const x = tf.tensor2d(patches.val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
       perSample.set(model.encode(x, p.iwae_samples, rng.fork(`iwae${b}`)).perSample, lo * p.iwae_samples);
       x.dispose();
+      ctx.progress({ done: b + 1, total: batches, unit: "batch", info: "IWAE" });
     }
     iwae = softmaxWeightedLoss(perSample, [nVal, p.iwae_samples]);
     bound = iwaeBound(perSample, [nVal, p.iwae_samples]);
   }
 
-  let nonzero = 0;
-  for (const v of codes) if (v !== 0) nonzero++;
-  await Deno.writeTextFile(
-    join(ctx.outDir, "codes_summary.json"),
-    JSON.stringify({ n: nVal, latents: K, nonzero_fraction: nonzero / codes.length }, null, 1),
-  );
   model.dispose();
   return {
     ...identity,
+    iterations: run.metrics.iterations ?? null,
     dictionary_png: "dictionary.png",
-    val_loss: finite(loss.total),
-    val_recon: finite(loss.recon),
-    val_l1: finite(loss.l1),
-    multi_information: finite(multiInformation(codes, [nVal, K], { nEdges: p.mi_edges })),
+    ...quality,
+    trained: typeof quality.recon_ratio === "number" && quality.recon_ratio <= p.trained_ratio,
+    trained_ratio: p.trained_ratio,
     iwae: finite(iwae),
     iwae_bound: finite(bound),
     // What the authors log per epoch as val_iwae_loss: the selected sample's training loss (protocol §2.10).
     val_train_objective: model.encoder ? finite(selectedLossSum / nVal) : null,
     posterior_collapse: model.encoder ? finite(posteriorCollapsePercent(klPerLatent, [nVal, K])) : null,
     feature_collapse: finite(featureCollapsePercent(codes, [nVal, K])),
-    nonzero_percent: (100 * nonzero) / codes.length,
   };
+}
+
+/** Codes of all N validation patches (the selected sample, training J), their per-latent KL, and Σ selected loss. */
+function encodeValidation(
+  model: LinearVsc,
+  val: Float32Array,
+  n: number,
+  dim: number,
+  batchSize: number,
+  rng: Rng,
+  onBatch?: (b: number) => void,
+) {
+  const K = model.config.atoms;
+  const J = model.config.samples;
+  const codes = new Float32Array(n * K);
+  const klPerLatent = new Float32Array(model.encoder ? n * K : 0);
+  let selectedLossSum = 0;
+  const batches = Math.ceil(n / batchSize);
+  for (let b = 0; b < batches; b++) {
+    const lo = b * batchSize;
+    const hi = Math.min(n, lo + batchSize);
+    const x = tf.tensor2d(val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
+    const enc = model.encode(x, J, rng.fork(`codes${b}`));
+    x.dispose();
+    codes.set(enc.codes, lo * K);
+    if (model.encoder) {
+      klPerLatent.set(enc.klPerLatent, lo * K);
+      selectedLossSum += selectedLoss(enc.perSample, hi - lo, J, model.config.selection);
+    }
+    onBatch?.(b);
+  }
+  return { codes, klPerLatent, selectedLossSum };
+}
+
+/**
+ * What the codes of a model achieve on the validation patches x [N, D]: objective (10) and its parts, the
+ * reconstruction as a pixel MSE beside the all-zero code's, multi-information, % non-zero, atom smoothness.
+ */
+function codeQuality(
+  model: LinearVsc,
+  x: tf.Tensor2D,
+  codes: Float32Array,
+  p: MetricsParams,
+  zeroCodeMse: number,
+) {
+  const [n, dim] = x.shape;
+  const K = model.config.atoms;
+  const valCodes = tf.tensor2d(codes, [n, K]);
+  const loss = validationLoss(model.dictionary, { x, codes: valCodes }, {
+    lambda: p.lambda,
+    gammaEval: p.gamma_eval,
+  });
+  valCodes.dispose();
+  let nonzero = 0;
+  for (const v of codes) if (v !== 0) nonzero++;
+  const smooth = atomSmoothness(model.dictionary.dataSync(), [dim, K]);
+  const reconMse = (2 * loss.recon) / dim; // val_recon is ½‖x − Ab̂‖² summed over pixels
+  return {
+    val_loss: finite(loss.total),
+    val_recon: finite(loss.recon),
+    val_l1: finite(loss.l1),
+    recon_mse: finite(reconMse),
+    zero_code_mse: zeroCodeMse,
+    recon_ratio: finite(reconMse / zeroCodeMse),
+    multi_information: finite(multiInformation(codes, [n, K], { nEdges: p.mi_edges })),
+    nonzero_percent: (100 * nonzero) / codes.length,
+    dictionary_smoothness: finite(smooth.mean),
+    dictionary_radius: finite(smooth.meanRadius),
+    structured_atoms_percent: smooth.structuredPercent,
+    live_atoms: smooth.live,
+  };
+}
+
+/** Iterations of the snapshots a training run saved (`snapshots/<iteration>/`), ascending. */
+async function snapshotIterations(runDir: string): Promise<number[]> {
+  const out: number[] = [];
+  try {
+    for await (const e of Deno.readDir(join(runDir, "snapshots"))) {
+      if (e.isDirectory) out.push(Number(e.name));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out.filter(Number.isInteger).sort((a, b) => a - b);
+}
+
+/** Mean of the squares: the pixel MSE of reconstructing x by 0. */
+function meanSquare(x: Float32Array): number {
+  let s = 0;
+  for (const v of x) s += v * v;
+  return s / x.length;
 }
 
 /** Sum over the batch of the selected sample's loss: min_j for max-ELBO, mean_j for averaging. */
@@ -139,17 +232,22 @@ function nullMetrics(): Record<string, Json> {
     "val_loss",
     "val_recon",
     "val_l1",
+    "recon_mse",
+    "zero_code_mse",
+    "recon_ratio",
     "multi_information",
+    "nonzero_percent",
+    "dictionary_smoothness",
+    "dictionary_radius",
+    "structured_atoms_percent",
+    "live_atoms",
     "iwae",
     "iwae_bound",
     "val_train_objective",
+    "posterior_collapse",
+    "feature_collapse",
   ];
-  return {
-    ...Object.fromEntries(keys.map((k) => [k, null])),
-    posterior_collapse: null,
-    feature_collapse: null,
-    nonzero_percent: null,
-  };
+  return { ...Object.fromEntries(keys.map((k) => [k, null])), trained: false };
 }
 
 async function drawDictionary(model: LinearVsc, path: string): Promise<void> {
