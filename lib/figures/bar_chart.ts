@@ -43,7 +43,12 @@ export function barChartVegaLite(spec: BarChartSpec): vl.TopLevelSpec {
   const color = { field: "series", type: "nominal" as const, title: null, sort: spec.seriesOrder };
   const y = { field: "y", type: "quantitative" as const, title: spec.yTitle, scale: yScale };
   const layers: Record<string, unknown>[] = [
-    { data: { values: spec.bars as never }, mark: { type: "bar" }, encoding: { x, xOffset, y, color } },
+    // Bars need a zero baseline, which a log axis lacks: there each value is a dot instead.
+    {
+      data: { values: spec.bars as never },
+      mark: spec.logY ? { type: "point", filled: true, size: 110, opacity: 1 } : { type: "bar" },
+      encoding: { x, xOffset, y, color },
+    },
     {
       data: { values: spec.bars.filter((b) => b.yLow !== undefined) as never },
       mark: { type: "errorbar", ticks: true },
@@ -69,7 +74,7 @@ export function barChartVegaLite(spec: BarChartSpec): vl.TopLevelSpec {
     height: 260,
     background: "white",
     layer: layers,
-    config: { font: "sans-serif", legend: { orient: "right" } },
+    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
   }) as unknown as vl.TopLevelSpec;
 }
 

@@ -62,7 +62,7 @@ export function histogramVegaLite(spec: HistogramSpec): vl.TopLevelSpec {
       y: { field: "density", type: "quantitative", title: "density", stack: null },
       color: { field: "series", type: "nominal", title: null },
     },
-    config: { font: "sans-serif", legend: { orient: "right" } },
+    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
   }) as unknown as vl.TopLevelSpec;
 }
 

@@ -116,7 +116,7 @@ export function lineChartVegaLite(spec: LineChartSpec): vl.TopLevelSpec {
     height: spec.height ?? 300,
     background: "white",
     layer: layers,
-    config: { font: "sans-serif", legend: { orient: "right" } },
+    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
   }) as unknown as vl.TopLevelSpec;
 }
 
