@@ -10,7 +10,7 @@ import { hasHardwareGpu, webgpuCanReadSync } from "../lib/tensor/gpu_probe.ts";
 import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
 
 /** Which matrix-product kernels a measurement used. */
-export type KernelChoice = "stock" | "fast" | "webgpu";
+export type KernelChoice = "stock" | "fallback" | "fast" | "webgpu";
 
 /** One timed case. Times in milliseconds. */
 export interface Timing {
@@ -103,7 +103,10 @@ export async function useKernels(kernel: KernelChoice): Promise<string> {
   }
   await useBackend("wasm");
   unregisterFastKernels();
-  return kernel === "fast" ? registerFastKernels() : "stock wasm";
+  if (kernel === "fast") return registerFastKernels();
+  // What a machine without OpenBLAS runs: the stock products with explicit transposes.
+  if (kernel === "fallback") return registerFastKernels({ blas: null });
+  return "stock wasm";
 }
 
 /**
@@ -113,8 +116,8 @@ export async function useKernels(kernel: KernelChoice): Promise<string> {
 export async function availableKernels(notes: string[]): Promise<KernelChoice[]> {
   const info = await useKernels("fast");
   unregisterFastKernels();
-  const kernels: KernelChoice[] = ["stock"];
-  if (info.startsWith("stock")) notes.push(`fast kernel skipped: ${info}`);
+  const kernels: KernelChoice[] = ["stock", "fallback"];
+  if (!info.startsWith("openblas")) notes.push(`fast kernel skipped: ${info}`);
   else kernels.push("fast");
   if (!(await hasHardwareGpu())) {
     notes.push(
@@ -160,18 +163,18 @@ export interface BenchFlags {
   quick: boolean;
   /** Timed iterations per case (`--iterations=N`). */
   iterations: number;
-  /** Only these kernels (`--kernel=stock|fast|webgpu`). */
+  /** Only these kernels (`--kernel=stock|fallback|fast|webgpu`). */
   kernel?: KernelChoice;
 }
 
-/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fast|webgpu` (webgpu: also on a software adapter). */
+/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fallback|fast|webgpu` (webgpu: also on a software adapter). */
 export function parseFlags(args: string[]): BenchFlags {
   const quick = args.includes("--quick");
   const it = args.find((a) => a.startsWith("--iterations="));
   const k = args.find((a) => a.startsWith("--kernel="))?.slice(9);
-  if (k !== undefined && k !== "stock" && k !== "fast" && k !== "webgpu") {
+  if (k !== undefined && !["stock", "fallback", "fast", "webgpu"].includes(k)) {
     throw new TypeError(
-      `Cannot parse benchmark flags: --kernel must be "stock", "fast" or "webgpu", received "${k}"`,
+      `Cannot parse benchmark flags: --kernel must be "stock", "fallback", "fast" or "webgpu", received "${k}"`,
     );
   }
   return {
@@ -188,7 +191,7 @@ export function printTimings(result: BenchResult): void {
       ? ""
       : ` LEAK ${t.numTensorsBefore}→${t.numTensorsAfter}`;
     console.log(
-      `${result.name}  ${t.case.padEnd(34)} ${t.kernel.padEnd(7)} ${
+      `${result.name}  ${t.case.padEnd(34)} ${t.kernel.padEnd(8)} ${
         t.medianMs.toFixed(2).padStart(10)
       } ms${leak}`,
     );

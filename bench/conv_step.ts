@@ -71,7 +71,7 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
       const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
       const stepRng = rng.fork("noise");
       // The stock kernel takes tens of seconds per step here: fewer timed iterations keep the run bounded.
-      const n = kernel === "stock" ? Math.min(iterations, 3) : iterations;
+      const n = kernel === "stock" || kernel === "fallback" ? Math.min(iterations, 3) : iterations;
       timings.push(timeIt(
         { case: `${c.dataset} B=${c.batch} J=${c.samples}`, kernel, kernelInfo },
         () => void model.trainStep(x, stepRng),

@@ -42,7 +42,11 @@ export async function benchMemory(steps: number): Promise<BenchResult> {
     notes: [`thr_laplacian_gamma, J = 20, B = 100, ${steps} steps, kernels: ${kernelInfo}`],
     timings: [{
       case: `${steps} train steps`,
-      kernel: kernelInfo.startsWith("openblas") ? "fast" : "stock",
+      kernel: kernelInfo.startsWith("openblas")
+        ? "fast"
+        : kernelInfo.startsWith("fallback")
+        ? "fallback"
+        : "stock",
       kernelInfo,
       medianMs: Math.round((seconds * 1000 / steps) * 1000) / 1000,
       p10Ms: NaN,

@@ -196,7 +196,8 @@ async function load<T>(name: string): Promise<T | null> {
 const torch = await load<{ timings: Record<string, Timing[]> }>("torch");
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
 const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "—");
-const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fast ms", "stock/fast", "torch ms"];
+const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fallbk ms", "fast ms", "fallbk/fast"];
+header.push("torch ms");
 header.push("fast/torch", "p10 ratio", "webgpu ms");
 console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
@@ -208,18 +209,19 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
   ];
   for (const c of cases) {
     const of = (kernel: string) => result?.timings.find((t) => t.case === c && t.kernel === kernel);
-    const [stock, fast, gpu] = [of("stock"), of("fast"), of("webgpu")];
+    const [stock, fallback, fast, gpu] = [of("stock"), of("fallback"), of("fast"), of("webgpu")];
     const py = torchRows.find((t) => t.case === c);
     const ours = fast ?? stock;
-    const leak = [stock, fast, gpu].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
+    const leak = [stock, fallback, fast, gpu].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
       ? "LEAK"
       : result
       ? "same"
       : "";
     const cells = [
       fmt(stock?.medianMs),
+      fmt(fallback?.medianMs),
       fmt(fast?.medianMs),
-      ratio(stock?.medianMs, fast?.medianMs),
+      ratio(fallback?.medianMs, fast?.medianMs),
       fmt(py?.medianMs),
       ratio(ours?.medianMs, py?.medianMs),
       ratio(ours?.p10Ms, py?.p10Ms),

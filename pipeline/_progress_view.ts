@@ -42,6 +42,8 @@ export async function progressView(tty: boolean): Promise<ProgressView> {
         return line("skipped", event.id, `upstream "${event.upstream}" failed`);
       case "progress":
         return undefined;
+      case "notice":
+        return `  note     ${event.kind}: ${event.message}`;
     }
   };
   // cli-progress is loaded only where bars are drawn, to keep cached reruns quick to start.

@@ -66,6 +66,11 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   };
   if (options.dryRun) return result;
   result.cleaned = await store.cleanStale();
+  // Once per kind that will run: what the user should know first (e.g. a slow path and how to leave it).
+  for (const kind of new Set(items.filter((item) => item.reason).map((item) => item.instance.kind))) {
+    const message = await planned.kinds.get(kind)?.notice?.();
+    if (message) options.reporter?.({ type: "notice", kind, message });
+  }
 
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
   result.outcomes = await execute(items, {

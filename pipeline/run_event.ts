@@ -16,4 +16,5 @@ export type RunEvent =
   | { type: "progress"; id: string; progress: Progress }
   | { type: "done"; id: string; seconds: number }
   | { type: "failed"; id: string; error: StageFailedError }
-  | { type: "skipped"; id: string; upstream: string };
+  | { type: "skipped"; id: string; upstream: string }
+  | { type: "notice"; kind: string; message: string };

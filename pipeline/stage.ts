@@ -72,6 +72,11 @@ export interface StageKind<P extends Params = Params> {
   files?(params: P): string[];
   /** True when results depend on the compute backend; the backend then enters the cache key. */
   usesBackend?: boolean;
+  /**
+   * A line to show once before instances of this kind run, or undefined: something the user should know and
+   * can act on, such as a fast path that is unavailable and the command that enables it. Must be quick.
+   */
+  notice?(): Promise<string | undefined>;
   /** Run the stage; write outputs under `ctx.outDir`; return metrics. */
   run(ctx: StageContext<P>): Promise<Metrics | void>;
 }

@@ -12,6 +12,7 @@ import { expandInstances } from "./instances.ts";
 import { applyParamOverrides } from "./param_overrides.ts";
 import { cacheKey } from "./key.ts";
 import { loadKinds } from "./kinds.ts";
+import type { StageKind } from "./stage.ts";
 import type { PreviousRun } from "./manifest.ts";
 import { type EntryState, type KeyedInstance, plan, type PlanItem } from "./plan.ts";
 import type { Json } from "./stage.ts";
@@ -27,6 +28,8 @@ export interface KeyedTarget {
   store: Store;
   /** Kind → module path. */
   modules: Map<string, string>;
+  /** Kind name → loaded kind. */
+  kinds: Map<string, StageKind>;
   /** The backend stages receive; detected once, on first use. */
   backend: () => Promise<string>;
   /** Persist the file and module-graph memos. */
@@ -102,6 +105,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     instances: keyed,
     store,
     modules,
+    kinds,
     backend,
     saveMemos: async () => {
       await codeHasher.save();

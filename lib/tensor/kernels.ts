@@ -7,10 +7,10 @@
  * flags natively, so forward and backward run at BLAS speed with no copies. Products run in float32 exactly
  * as the stock kernel does; only the summation order differs (results agree to float rounding).
  *
- * Opt-in: a training stage calls {@linkcode registerFastKernels} after `useBackend`. Without OpenBLAS, with
- * `VSC_BLAS=off`, or on another backend, nothing changes and the description says "stock". Anything the fast
- * path does not cover (non-float32, zero-size, a PReLU or non-vector bias in the fused product) goes to the
- * original kernel.
+ * Opt-in: a training stage calls {@linkcode registerFastKernels} after `useBackend`. Without OpenBLAS or with
+ * `VSC_BLAS=off`, the wasm product is wrapped instead so that a transpose flag becomes an explicit transposed
+ * copy ("fallback"); on another backend nothing changes ("stock"). Anything the fast path does not cover
+ * (non-float32, zero-size, a PReLU or non-vector bias in the fused product) goes to the original kernel.
  *
  * @module
  */
@@ -34,6 +34,7 @@ type KernelFunc = (args: KernelArgs) => TensorInfo;
 /** Kernels this module replaces, with the stock configs it restores. */
 const REPLACED = ["BatchMatMul", "_FusedMatMul"] as const;
 const FAST = Symbol("vsc.fastKernel");
+const FALLBACK = Symbol("vsc.fallbackKernel");
 const stock = new Map<string, tf.KernelConfig>();
 
 /** Options of {@linkcode registerFastKernels}. */
@@ -45,8 +46,8 @@ export interface FastKernelOptions {
 /**
  * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
  * OpenBLAS is available, and (on wasm, with or without OpenBLAS) `Slice` and `Identity` by the copy-free kernels
- * of `wasm_views.ts`. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads)"` or
- * `"stock"` (with the reason in parentheses).
+ * of `wasm_views.ts`. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads)"`,
+ * `"fallback"` (wasm without OpenBLAS) or `"stock"` (another backend), with the reason in parentheses.
  *
  * @example
  * ```ts
@@ -61,7 +62,10 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
   if (backendName !== "wasm") return `stock (backend ${backendName})`;
   registerViewKernels();
   const blas = options.blas === undefined ? openOpenBlas() : options.blas;
-  if (blas === null) return "stock (OpenBLAS not found or VSC_BLAS=off)";
+  if (blas === null) {
+    registerFallbackKernels();
+    return "fallback (stock wasm products with explicit transposes; OpenBLAS not found or VSC_BLAS=off)";
+  }
   const fast: Record<(typeof REPLACED)[number], (orig: KernelFunc) => KernelFunc> = {
     BatchMatMul: (orig) => (args) => batchMatMul(blas, args) ?? orig(args),
     _FusedMatMul: (orig) => (args) => fusedMatMul(blas, args) ?? orig(args),
@@ -82,12 +86,66 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
   return `openblas sgemm (${blas.threads} thread${blas.threads === 1 ? "" : "s"})`;
 }
 
+/**
+ * Without OpenBLAS: wrap the stock wasm `BatchMatMul` so that a product with a transpose flag runs on an
+ * explicitly transposed copy of that operand. The stock kernel is 13–16× slower with a flag than without,
+ * and every backward pass of a dense layer sets one; the copy costs one pass over the operand.
+ */
+function registerFallbackKernels(): void {
+  const name = "BatchMatMul";
+  const current = tf.getKernel(name, "wasm");
+  if (current === undefined) return;
+  const original = stock.get(name) ?? current;
+  stock.set(name, original);
+  const orig = original.kernelFunc as unknown as KernelFunc;
+  const kernelFunc: KernelFunc = (args) => {
+    const { a, b } = args.inputs;
+    const transA = Boolean(args.attrs?.transposeA), transB = Boolean(args.attrs?.transposeB);
+    if (!a || !b || (!transA && !transB) || !isFloat(a, b)) return orig(args);
+    const be = args.backend as WasmBackend & { disposeData(dataId: object): void };
+    const ta = transA ? transposedCopy(be, a) : a;
+    const tb = transB ? transposedCopy(be, b) : b;
+    try {
+      return orig({
+        ...args,
+        inputs: { a: ta, b: tb },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
+    } finally {
+      if (ta !== a) be.disposeData(ta.dataId);
+      if (tb !== b) be.disposeData(tb.dataId);
+    }
+  };
+  tf.unregisterKernel(name, "wasm");
+  tf.registerKernel(
+    { ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc, [FALLBACK]: true } as tf.KernelConfig,
+  );
+}
+
+/** A float32 copy of `t` with its last two axes swapped, allocated by the wasm backend (caller disposes). */
+function transposedCopy(be: WasmBackend, t: TensorInfo): TensorInfo {
+  const shape = t.shape;
+  const r = shape[shape.length - 2], c = shape[shape.length - 1];
+  const batches = shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  const out = be.makeOutput([...shape.slice(0, -2), c, r], "float32"); // may grow the heap: read views after it
+  const heap = be.wasm.HEAPF32;
+  const src = be.dataIdMap.get(t.dataId).memoryOffset / 4;
+  const dst = be.dataIdMap.get(out.dataId).memoryOffset / 4;
+  for (let n = 0; n < batches; n++) {
+    const s0 = src + n * r * c, d0 = dst + n * r * c;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) heap[d0 + j * r + i] = heap[s0 + i * c + j];
+  }
+  return out;
+}
+
 /** Put the stock wasm kernels back (for benchmarks that compare both). Safe to call when none were replaced. */
 export function unregisterFastKernels(): void {
   unregisterViewKernels();
   for (const [name, config] of stock) {
-    const current = tf.getKernel(name, "wasm") as (tf.KernelConfig & { [FAST]?: boolean }) | undefined;
-    if (current?.[FAST]) tf.unregisterKernel(name, "wasm");
+    const current = tf.getKernel(name, "wasm") as
+      | (tf.KernelConfig & { [FAST]?: boolean; [FALLBACK]?: boolean })
+      | undefined;
+    if (current?.[FAST] || current?.[FALLBACK]) tf.unregisterKernel(name, "wasm");
     if (tf.getKernel(name, "wasm") === undefined) tf.registerKernel(config);
   }
   stock.clear();

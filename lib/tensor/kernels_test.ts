@@ -224,8 +224,27 @@ Deno.test({
     }),
 });
 
-Deno.test("registerFastKernels() keeps the stock kernels when OpenBLAS is disabled", async () => {
+Deno.test("registerFastKernels() without OpenBLAS registers the fallback: transposed products equal stock", async () => {
   await useBackend("wasm");
-  const described = registerFastKernels({ blas: null });
-  if (!described.startsWith("stock") || fastKernelsActive()) throw new Error(`got "${described}"`);
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[7, 5], [7, 3], true, false],
+    [[7, 5], [3, 5], false, true],
+    [[5, 7], [3, 5], true, true],
+    [[2, 7, 5], [2, 3, 5], false, true],
+    [[2, 5, 7], [1, 5, 3], true, false],
+  ];
+  for (const [sa, sb, ta, tb] of cases) {
+    const a = randn(sa), b = randn(sb);
+    unregisterFastKernels();
+    const stock = tf.matMul(a, b, ta, tb);
+    const described = registerFastKernels({ blas: null });
+    if (!described.startsWith("fallback") || fastKernelsActive()) throw new Error(`got "${described}"`);
+    const before = tf.memory().numTensors;
+    const fallback = tf.matMul(a, b, ta, tb);
+    // The transposed copies are freed: only the product is new.
+    if (tf.memory().numTensors !== before + 1) throw new Error("the fallback leaked a tensor");
+    assertClose(fallback, stock, `fallback [${sa}]${ta ? "ᵀ" : ""}·[${sb}]${tb ? "ᵀ" : ""}`);
+    tf.dispose([a, b, stock, fallback]);
+  }
+  unregisterFastKernels();
 });

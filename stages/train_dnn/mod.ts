@@ -37,6 +37,8 @@ export const stage: StageKind<TrainDnnParams> = {
   defaults: TRAIN_DNN_DEFAULTS,
   validate: validateTrainDnn,
   usesBackend: true,
+  // Training dominates a run's time: say once, up front, when the fast matrix products are unavailable.
+  notice: async () => (await import("../../lib/tensor/blas/openblas.ts")).openBlasNotice(),
   async run(ctx) {
     const p = ctx.params;
     await useBackend(ctx.backend as BackendName);

@@ -16,6 +16,8 @@ export const stage: StageKind<TrainLinearParams> = {
   defaults: trainLinearDefaults,
   validate: validateTrainLinear,
   usesBackend: true,
+  // Training dominates a run's time: say once, up front, when the fast matrix products are unavailable.
+  notice: async () => (await import("../../lib/tensor/blas/openblas.ts")).openBlasNotice(),
   // The run code, and tfjs with it, loads only when the stage runs: planning and `status` stay fast.
   run: async (ctx) => (await import("./run.ts")).run(ctx),
 };

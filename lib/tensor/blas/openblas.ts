@@ -186,3 +186,25 @@ function readEnv(): Record<string, string | undefined> {
     return {}; // no --allow-env: behave as if nothing is set
   }
 }
+
+/**
+ * One line for the user when OpenBLAS cannot be used — why, and the command that enables it — or undefined
+ * when it can. Training on the fallback kernels is several times slower (README, "Speed").
+ *
+ * @example
+ * ```ts
+ * import { openBlasNotice } from "./openblas.ts";
+ * const line = openBlasNotice({ env: { VSC_BLAS: "off" } });
+ * if (!line?.startsWith("VSC_BLAS=off")) throw new Error(String(line));
+ * ```
+ */
+export function openBlasNotice(options: OpenBlasOptions = {}): string | undefined {
+  const env = options.env ?? readEnv();
+  if ((env.VSC_BLAS ?? "").toLowerCase() === "off") {
+    return "VSC_BLAS=off: matrix products run on the slower fallback wasm kernels; unset VSC_BLAS to use OpenBLAS";
+  }
+  if (openOpenBlas(options) !== null) return undefined;
+  return "OpenBLAS not found: matrix products run on the slower fallback wasm kernels (see README, Speed); " +
+    "enable the fast path with `sudo apt-get install libopenblas0-pthread` (Debian/Ubuntu) " +
+    "or VSC_BLAS_LIB=<path to libopenblas.so.0>";
+}
