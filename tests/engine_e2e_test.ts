@@ -80,7 +80,7 @@ Deno.test("reproduce() recomputes a corrupted entry, reporting it, and keeps its
   const lines = await status({ root, target: "toy" });
   assertEquals(lines[0].state, `stale: corrupt entry: output "text.txt" does not match its hash`);
   const events: string[] = [];
-  const again = await run(root, { reporter: (e) => events.push(`${e.type} ${e.id}`) });
+  const again = await run(root, { reporter: (e) => events.push(`${e.type} ${"id" in e ? e.id : e.kind}`) });
   assertEquals(again.ran, ["source"]);
   assert(events.includes("corrupt source"));
   assertEquals(await Deno.readTextFile(file), "abc");
