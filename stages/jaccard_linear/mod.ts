@@ -8,6 +8,7 @@
  * @module
  */
 import type { StageKind } from "../../pipeline/stage.ts";
+import { requireIntegers } from "../../pipeline/param_checks.ts";
 
 const defaults = {
   /** Inference passes per patch (the authors' 20). */
@@ -27,15 +28,9 @@ export const stage: StageKind<JaccardParams> = {
   description: "support consistency (Jaccard) of a trained linear model over repeated inference passes",
   defaults,
   validate(p) {
-    if (!Number.isInteger(p.passes) || p.passes < 2) {
-      throw new RangeError(`params.passes must be an integer ≥ 2, received ${p.passes}`);
-    }
-    if (!Number.isInteger(p.n_patches) || p.n_patches < 0) {
-      throw new RangeError(`params.n_patches must be an integer ≥ 0, received ${p.n_patches}`);
-    }
-    if (!Number.isInteger(p.batch_size) || p.batch_size < 1) {
-      throw new RangeError(`params.batch_size must be an integer ≥ 1, received ${p.batch_size}`);
-    }
+    requireIntegers(p, ["passes"], 2);
+    requireIntegers(p, ["n_patches"], 0);
+    requireIntegers(p, ["batch_size"], 1);
   },
   usesBackend: true,
   run: async (ctx) => (await import("./run.ts")).run(ctx),

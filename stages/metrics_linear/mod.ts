@@ -8,6 +8,7 @@
  * @module
  */
 import type { StageKind } from "../../pipeline/stage.ts";
+import { requireIntegers } from "../../pipeline/param_checks.ts";
 
 const defaults = {
   /** λ of objective (10): the paper evaluates every method at the FISTA baseline's λ = 20. */
@@ -37,14 +38,8 @@ export const stage: StageKind<MetricsParams> = {
   description: "validation loss, multi-information, IWAE, collapse of a trained linear model",
   defaults,
   validate(p) {
-    for (const k of ["mi_edges", "batch_size"] as const) {
-      if (!Number.isInteger(p[k]) || p[k] < 1) {
-        throw new RangeError(`params.${k} must be an integer ≥ 1, received ${p[k]}`);
-      }
-    }
-    if (!Number.isInteger(p.iwae_samples) || p.iwae_samples < 0) {
-      throw new RangeError(`params.iwae_samples must be an integer ≥ 0, received ${p.iwae_samples}`);
-    }
+    requireIntegers(p, ["mi_edges", "batch_size"], 1);
+    requireIntegers(p, ["iwae_samples"], 0);
     if (!(p.trained_ratio > 0 && p.trained_ratio <= 1)) {
       throw new RangeError(`params.trained_ratio must be in (0, 1], received ${p.trained_ratio}`);
     }

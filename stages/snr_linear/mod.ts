@@ -7,6 +7,7 @@
  * @module
  */
 import type { StageKind } from "../../pipeline/stage.ts";
+import { requireIntegers } from "../../pipeline/param_checks.ts";
 
 const defaults = {
   /** Which `train` run this evaluates: these three bind the `run` input (the matrix sets them). */
@@ -26,14 +27,8 @@ export const stage: StageKind<SnrParams> = {
   description: "gradient SNR of the inference network and of the dictionary of a trained linear model",
   defaults,
   validate(p) {
-    for (const k of ["samples", "batches", "batch_size"] as const) {
-      if (!Number.isInteger(p[k]) || p[k] < 1) {
-        throw new RangeError(`params.${k} must be an integer ≥ 1, received ${p[k]}`);
-      }
-    }
-    if (!Number.isInteger(p.passes) || p.passes < 2) {
-      throw new RangeError(`params.passes must be an integer ≥ 2, received ${p.passes}`);
-    }
+    requireIntegers(p, ["samples", "batches", "batch_size"], 1);
+    requireIntegers(p, ["passes"], 2);
   },
   usesBackend: true,
   run: async (ctx) => (await import("./run.ts")).run(ctx),
