@@ -5,23 +5,16 @@
  */
 import { join } from "node:path";
 import type { Metrics, StageContext } from "../../pipeline/stage.ts";
+import { openTrainedRun } from "../train_linear/trained_run.ts";
 import type { JaccardParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
-import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
-import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { supportConsistency } from "../../lib/sparse/support_consistency.ts";
-import { readPatchSet } from "../../data/patch_set.ts";
-import { loadModel } from "../train_linear/model_files.ts";
 
 /** Score every patch; write the scores, return their summary. */
 export async function run(ctx: StageContext<JaccardParams>): Promise<Metrics> {
   const p = ctx.params;
-  const run = ctx.input("run");
-  await useBackend(ctx.backend as BackendName);
-  registerFastKernels();
-  const patches = await readPatchSet(ctx.input("patches").dir);
-  const model = await loadModel(run.dir);
+  const { run, patches, model } = await openTrainedRun(ctx);
   const identity = { selection: run.params.selection, samples: run.params.samples, seed: run.params.seed };
   if (run.metrics.diverged) {
     model.dispose();

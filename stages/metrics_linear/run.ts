@@ -8,8 +8,6 @@ import sharp from "sharp";
 import type { Json, Metrics, StageContext } from "../../pipeline/stage.ts";
 import type { MetricsParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
-import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
-import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import type { LinearVsc } from "../../lib/vsc/linear_vsc.ts";
 import { validationLoss } from "../../lib/sparse/validation_loss.ts";
@@ -18,17 +16,13 @@ import { multiInformation } from "../../lib/sparse/multi_information.ts";
 import { iwaeBound, softmaxWeightedLoss } from "../../lib/sparse/iwae.ts";
 import { featureCollapsePercent, posteriorCollapsePercent } from "../../lib/sparse/collapse.ts";
 import { atomGrid, column } from "../../lib/figures/atom_grid.ts";
-import { readPatchSet } from "../../data/patch_set.ts";
 import { loadModel } from "../train_linear/model_files.ts";
+import { openTrainedRun } from "../train_linear/trained_run.ts";
 
 /** Evaluate the model of the `run` input on the validation patches. */
 export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
   const p = ctx.params;
-  const run = ctx.input("run");
-  await useBackend(ctx.backend as BackendName);
-  registerFastKernels();
-  const patches = await readPatchSet(ctx.input("patches").dir);
-  const model = await loadModel(run.dir);
+  const { run, patches, model } = await openTrainedRun(ctx);
   const rng = new Rng(p.seed);
   const identity = {
     method: run.params.method,
@@ -69,7 +63,8 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
 
   // The same quantities at every saved snapshot of the run: the convergence study.
   const trajectory = [];
-  for (const iteration of await snapshotIterations(run.dir)) {
+  // A snapshot at the run's last iteration is the final model, evaluated above: not twice.
+  for (const iteration of (await snapshotIterations(run.dir)).filter((it) => it < model.iteration)) {
     const snap = await loadModel(join(run.dir, "snapshots", String(iteration)));
     const enc = encodeValidation(
       snap,

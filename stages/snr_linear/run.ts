@@ -5,23 +5,16 @@
  */
 import { join } from "node:path";
 import type { Metrics, StageContext } from "../../pipeline/stage.ts";
+import { openTrainedRun } from "../train_linear/trained_run.ts";
 import type { SnrParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
-import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
-import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { GradientSnr } from "../../lib/sparse/gradient_snr.ts";
-import { readPatchSet } from "../../data/patch_set.ts";
-import { loadModel } from "../train_linear/model_files.ts";
 
 /** SNR of `passes` gradient draws on each of the first `batches` validation batches. */
 export async function run(ctx: StageContext<SnrParams>): Promise<Metrics> {
   const p = ctx.params;
-  const run = ctx.input("run");
-  await useBackend(ctx.backend as BackendName);
-  registerFastKernels();
-  const patches = await readPatchSet(ctx.input("patches").dir);
-  const model = await loadModel(run.dir);
+  const { run, patches, model } = await openTrainedRun(ctx);
   if (run.metrics.diverged) {
     model.dispose();
     return { method: p.method, samples: p.samples, seed: p.seed, snr_encoder: null, snr_dictionary: null };
