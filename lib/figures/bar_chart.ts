@@ -4,7 +4,7 @@
  * @module
  */
 import type * as vl from "vega-lite";
-import { renderVegaLite } from "./render.ts";
+import { chartFrame, renderVegaLite } from "./render.ts";
 
 /** One bar: its group on the x axis, its colour (series), height and optional error bar. */
 export interface Bar {
@@ -67,15 +67,7 @@ export function barChartVegaLite(spec: BarChartSpec): vl.TopLevelSpec {
       encoding: { x, xOffset, y: { ...y, field: "yLow" }, y2: { field: "yHigh" } },
     });
   }
-  return ({
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: spec.title, subtitle: spec.subtitle, anchor: "start", fontSize: 14, subtitleFontSize: 10 },
-    width: 360,
-    height: 260,
-    background: "white",
-    layer: layers,
-    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
-  }) as unknown as vl.TopLevelSpec;
+  return chartFrame({ ...spec, width: 360, height: 260 }, { layer: layers });
 }
 
 /** Render a bar chart to SVG text and PNG bytes. */

@@ -4,7 +4,7 @@
  * @module
  */
 import type * as vl from "vega-lite";
-import { renderVegaLite } from "./render.ts";
+import { chartFrame, renderVegaLite } from "./render.ts";
 
 /** What {@link histogramChart} draws. */
 export interface HistogramSpec {
@@ -48,12 +48,7 @@ export function histogramRows(
 
 /** The Vega-Lite specification (exported for tests). */
 export function histogramVegaLite(spec: HistogramSpec): vl.TopLevelSpec {
-  return ({
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: spec.title, subtitle: spec.subtitle, anchor: "start", fontSize: 14, subtitleFontSize: 10 },
-    width: 420,
-    height: 260,
-    background: "white",
+  return chartFrame({ ...spec, width: 420, height: 260 }, {
     data: { values: histogramRows(spec) },
     mark: { type: "rect", opacity: 0.55 },
     encoding: {
@@ -62,8 +57,7 @@ export function histogramVegaLite(spec: HistogramSpec): vl.TopLevelSpec {
       y: { field: "density", type: "quantitative", title: "density", stack: null },
       color: { field: "series", type: "nominal", title: null },
     },
-    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
-  }) as unknown as vl.TopLevelSpec;
+  });
 }
 
 /** Render the histograms to SVG text and PNG bytes. */

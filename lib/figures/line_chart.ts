@@ -5,7 +5,7 @@
  * @module
  */
 import type * as vl from "vega-lite";
-import { renderVegaLite } from "./render.ts";
+import { chartFrame, renderVegaLite } from "./render.ts";
 
 /** One plotted point of a series: mean over seeds, and its spread. */
 export interface LinePoint {
@@ -109,15 +109,7 @@ export function lineChartVegaLite(spec: LineChartSpec): vl.TopLevelSpec {
       encoding: { y: { field: "y", type: "quantitative", title: spec.yTitle, scale: yScale }, color },
     });
   }
-  return ({
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: { text: spec.title, subtitle: spec.subtitle, anchor: "start", fontSize: 14, subtitleFontSize: 10 },
-    width: spec.width ?? 420,
-    height: spec.height ?? 300,
-    background: "white",
-    layer: layers,
-    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
-  }) as unknown as vl.TopLevelSpec;
+  return chartFrame({ ...spec, width: spec.width ?? 420, height: spec.height ?? 300 }, { layer: layers });
 }
 
 /**

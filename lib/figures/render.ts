@@ -9,6 +9,31 @@ import * as vl from "vega-lite";
 import sharp from "sharp";
 
 /**
+ * The frame every chart of this project shares — schema, title block, size, white background, font, legend on
+ * the right — around a chart's own `body` (its layers or its data, mark and encoding).
+ */
+export function chartFrame(
+  frame: { title: string; subtitle?: string | string[]; width: number; height: number },
+  body: Record<string, unknown>,
+): vl.TopLevelSpec {
+  return ({
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: {
+      text: frame.title,
+      subtitle: frame.subtitle,
+      anchor: "start",
+      fontSize: 14,
+      subtitleFontSize: 10,
+    },
+    width: frame.width,
+    height: frame.height,
+    background: "white",
+    ...body,
+    config: { font: "sans-serif", legend: { orient: "right", labelLimit: 320 } },
+  }) as unknown as vl.TopLevelSpec;
+}
+
+/**
  * Render a Vega-Lite specification to SVG text and PNG bytes (`scale` × 72 dpi, 2 by default).
  *
  * @example
