@@ -26,6 +26,12 @@ export interface StageDecl {
   matrix: Matrix;
   /** Partial combinations to drop from the matrix. */
   exclude: Params[];
+  /**
+   * Params for the combinations an entry matches: its matrix axes select, its other keys are params, laid
+   * over the stage's and the profile's (`{ method: fista, frobenius: 0.001 }`). Unlike GitHub Actions'
+   * `include`, an entry never adds a combination; each value it selects on must be in the stage's matrix.
+   */
+  include: Params[];
   /** Input name → upstream stage name, with a `[]` suffix when gathering every instance. */
   inputs: Record<string, string>;
   /** Stage whose instances this one follows one-to-one. */
@@ -40,6 +46,8 @@ export interface StageOverride {
   exclude?: Params[];
   /** The profile runs no instance of this stage; gathered inputs (`name[]`) of it are then empty. */
   skip?: boolean;
+  /** Entries laid after the stage's own `include` entries (see {@linkcode StageDecl.include}). */
+  include?: Params[];
 }
 
 /** A parsed experiment file. */
@@ -59,8 +67,8 @@ export interface Experiment {
 }
 
 const TOP_FIELDS = ["description", "default_profile", "publish", "stages", "profiles"];
-const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "inputs", "foreach"];
-const OVERRIDE_FIELDS = ["params", "matrix", "exclude", "skip"];
+const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "include", "inputs", "foreach"];
+const OVERRIDE_FIELDS = ["params", "matrix", "exclude", "include", "skip"];
 
 /**
  * Parse the YAML text of an experiment; `file` names it in errors and gives the target name.
@@ -88,6 +96,22 @@ export function parseExperiment(text: string, file: string): Experiment {
     );
   }
   const check = checker(fail);
+  const checkInclude = (include: Params[], matrix: Matrix, path: string) =>
+    include.forEach((entry, i) => {
+      const axes = Object.keys(entry).filter((key) => key in matrix);
+      if (axes.length === 0 || axes.length === Object.keys(entry).length) {
+        fail(`field "${path}[${i}]" must name at least one matrix axis and at least one param`);
+      }
+      for (const axis of axes) {
+        if (!matrix[axis].some((value) => JSON.stringify(value) === JSON.stringify(entry[axis]))) {
+          fail(
+            `field "${path}[${i}].${axis}" selects ${
+              JSON.stringify(entry[axis])
+            }, which is not a value of the matrix axis`,
+          );
+        }
+      }
+    });
   const checkAxes = (exclude: Params[], matrix: Matrix, path: string, name: string) =>
     exclude.forEach((combination, i) => {
       for (const axis of Object.keys(combination)) {
@@ -105,6 +129,7 @@ export function parseExperiment(text: string, file: string): Experiment {
       params: check.mapping(raw.params ?? {}, `${path}.params`),
       matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
       exclude: check.exclusions(raw.exclude ?? [], `${path}.exclude`),
+      include: check.exclusions(raw.include ?? [], `${path}.include`),
       inputs: Object.fromEntries(
         Object.entries(check.mapping(raw.inputs ?? {}, `${path}.inputs`))
           .map(([input, ref]) => [input, check.string(ref, `${path}.inputs.${input}`)]),
@@ -115,6 +140,7 @@ export function parseExperiment(text: string, file: string): Experiment {
       fail(`field "${path}" has both "matrix" and "foreach" (expected one of them)`);
     }
     checkAxes(decl.exclude, decl.matrix, `${path}.exclude`, name);
+    checkInclude(decl.include, decl.matrix, `${path}.include`);
     return decl;
   });
   const names = new Set(stages.map((s) => s.name));
@@ -143,6 +169,12 @@ export function parseExperiment(text: string, file: string): Experiment {
         params: check.mapping(raw.params ?? {}, `${path}.params`),
         matrix: check.matrix(raw.matrix ?? {}, `${path}.matrix`),
       };
+      const decl = stages.find((d) => d.name === stage)!;
+      if (raw.include !== undefined) {
+        const include = check.exclusions(raw.include, `${path}.include`);
+        checkInclude(include, { ...decl.matrix, ...profiles[profile][stage].matrix }, `${path}.include`);
+        profiles[profile][stage].include = include;
+      }
       if (raw.skip !== undefined) {
         if (typeof raw.skip !== "boolean") {
           fail(`field "${path}.skip" must be true or false, received ${JSON.stringify(raw.skip)}`);
@@ -151,7 +183,6 @@ export function parseExperiment(text: string, file: string): Experiment {
       }
       if (raw.exclude !== undefined) {
         const exclude = check.exclusions(raw.exclude, `${path}.exclude`);
-        const decl = stages.find((d) => d.name === stage)!;
         checkAxes(exclude, { ...decl.matrix, ...profiles[profile][stage].matrix }, `${path}.exclude`, stage);
         profiles[profile][stage].exclude = exclude;
       }

@@ -40,7 +40,7 @@ const errors: [string, string, string][] = [
   [
     "an unknown stage field",
     "stages:\n  train: { kind: t, lerning_rate: 1 }\n",
-    `Cannot load ${FILE}: unknown field "stages.train.lerning_rate" (expected one of "kind", "params", "matrix", "exclude", "inputs", "foreach")`,
+    `Cannot load ${FILE}: unknown field "stages.train.lerning_rate" (expected one of "kind", "params", "matrix", "exclude", "include", "inputs", "foreach")`,
   ],
   [
     "an unknown top-level field",
@@ -71,6 +71,16 @@ const errors: [string, string, string][] = [
     "a profile's exclude naming no matrix axis",
     "stages:\n  train: { kind: t, matrix: { seed: [0] } }\nprofiles:\n  quick: { train: { exclude: [{ sed: 0 }] } }\n",
     `Cannot load ${FILE}: field "profiles.quick.train.exclude[0].sed" is not a matrix axis of "train"`,
+  ],
+  [
+    "an include naming no param",
+    "stages:\n  train: { kind: t, matrix: { seed: [0] }, include: [{ seed: 0 }] }\n",
+    `Cannot load ${FILE}: field "stages.train.include[0]" must name at least one matrix axis and at least one param`,
+  ],
+  [
+    "an include selecting a value not in the matrix",
+    "stages:\n  train: { kind: t, matrix: { method: [fista] }, include: [{ method: fitsa, lr: 1 }] }\n",
+    `Cannot load ${FILE}: field "stages.train.include[0].method" selects "fitsa", which is not a value of the matrix axis`,
   ],
   [
     "a profile overriding an unknown stage",

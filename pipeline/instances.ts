@@ -1,8 +1,8 @@
 /**
  * From an experiment, a profile and the stage kinds to the concrete stage instances, in dependency order.
  *
- * Parameters resolve as kind defaults ← stage `params` ← profile params ← matrix values, with strict
- * keys and types taken from the kind's defaults. Inputs bind as follows: `name[]` gathers every instance
+ * Parameters resolve as kind defaults ← stage `params` ← profile params ← the `include` entries (the
+ * stage's, then the profile's) that match the combination ← matrix values, with strict keys and types taken from the kind's defaults. Inputs bind as follows: `name[]` gathers every instance
  * of `name` in declaration/matrix order; a plain `name` binds the one instance of `name` whose matrix values
  * agree with the consumer's on their shared axes (for a single-instance upstream: that instance).
  *
@@ -79,6 +79,13 @@ export function expandInstances(
       }.matrix`;
       values.forEach((value) => merge(kind.defaults, { [axis]: value }, path, fail));
     }
+    const include: [Params, string][] = [
+      ...decl.include.map((entry, i): [Params, string] => [entry, `stages.${decl.name}.include[${i}]`]),
+      ...(override?.include ?? []).map((entry, i): [Params, string] => [
+        entry,
+        `profiles.${profile}.${decl.name}.include[${i}]`,
+      ]),
+    ];
     const identities = decl.foreach
       ? byStage.get(decl.foreach)!.map((upstream) => upstream.identity)
       : combinations(matrix).filter((c) =>
@@ -87,7 +94,13 @@ export function expandInstances(
 
     const instances = identities.map((identity): Instance => {
       const id = instanceId(decl.name, identity);
-      const resolved = decl.foreach ? params : { ...params, ...identity };
+      const included = include.reduce((acc, [entry, path]) => {
+        const axes = Object.keys(entry).filter((key) => key in matrix);
+        if (!axes.every((axis) => same(identity[axis], entry[axis]))) return acc;
+        const extra = Object.fromEntries(Object.entries(entry).filter(([key]) => !axes.includes(key)));
+        return merge(acc, extra, path, fail);
+      }, params);
+      const resolved = decl.foreach ? params : { ...included, ...identity };
       try {
         kind.validate?.(resolved);
       } catch (error) {

@@ -68,6 +68,50 @@ Deno.test("expandInstances() lets a profile replace the stage's exclusions", () 
   ]);
 });
 
+Deno.test("expandInstances() lays a stage's include entries over the combinations they match, ids unchanged", () => {
+  const text = TEXT.replace(
+    "    exclude: [{ method: fista, samples: 20 }]\n",
+    "    exclude: [{ method: fista, samples: 20 }]\n    include: [{ method: fista, epochs: 3 }, { method: gaussian, seed: 1, estimator: sg }]\n",
+  );
+  const train = expandInstances(parseExperiment(text, "experiments/t.yaml"), "smoke", kinds)
+    .filter((i) => i.stage === "train");
+  assertEquals(
+    train.map((i) => [i.id, i.params.epochs, i.params.estimator]),
+    [
+      ["train[method=fista,samples=1,seed=0]", 3, "straight"],
+      ["train[method=gaussian,samples=1,seed=0]", 1, "straight"],
+      ["train[method=gaussian,samples=20,seed=0]", 1, "straight"],
+    ],
+  );
+  const quick = expandInstances(parseExperiment(text, "experiments/t.yaml"), "quick", kinds);
+  assertEquals(
+    quick.find((i) => i.id === "train[method=gaussian,samples=20,seed=1]")!.params.estimator,
+    "sg",
+  );
+  const profiled = text.replace(
+    "  quick: {}",
+    "  quick:\n    train: { include: [{ samples: 20, epochs: 7 }, { method: fista, epochs: 4 }] }",
+  );
+  const byId = new Map(
+    expandInstances(parseExperiment(profiled, "experiments/t.yaml"), "quick", kinds).map((
+      i,
+    ) => [i.id, i.params]),
+  );
+  assertEquals(byId.get("train[method=fista,samples=1,seed=0]")!.epochs, 4, "the profile's entry comes last");
+  assertEquals(byId.get("train[method=gaussian,samples=20,seed=0]")!.epochs, 7);
+  assertEquals(byId.get("train[method=gaussian,samples=1,seed=0]")!.epochs, 10);
+  assertThrows(
+    () =>
+      expandInstances(
+        parseExperiment(text.replace("epochs: 3", "epochs: three"), "experiments/t.yaml"),
+        "quick",
+        kinds,
+      ),
+    TypeError,
+    'field "stages.train.include[0].epochs" must be a number, received "three"',
+  );
+});
+
 Deno.test("expandInstances() resolves params as defaults ← stage ← profile ← matrix, nested keys merged", () => {
   const instances = expandInstances(experiment, "smoke", kinds);
   assertEquals(instances.find((i) => i.id === "patches")!.params, { n_train: 2000, source: "auto" });
