@@ -31,11 +31,14 @@ export const stage: StageKind<ReportParams> = {
     const sgRuns = ctx.inputList("metrics_sg").map((u) => u.metrics);
     const data = ctx.input("patches").metrics;
     const backends = [...new Set(runs.map((r) => String(r.backend)))].join(", ");
-    const iterations = [...new Set([...runs, ...sgRuns].map((r) => r.iterations))].join(", ");
-    const setting =
-      `profile "${ctx.params.profile}"; data: ${publicDescription(String(data.source_description))}; ` +
-      `${data.n_train} train / ${data.n_val} validation patches; ${iterations} training iterations of the paper's ` +
-      `240,000-iteration schedule; backend ${backends}`;
+    const counts = [...new Set([...runs, ...sgRuns].map((r) => Number(r.iterations)))].sort((a, b) => a - b);
+    const iterations = counts.join(", ");
+    const length = counts.length === 1
+      ? `${iterations} training iterations of the paper's 240,000-iteration schedule`
+      : `the paper's 240,000-iteration schedule stopped after ${iterations} iterations (column "iterations")`;
+    const setting = `profile "${ctx.params.profile}"; data: ${
+      publicDescription(String(data.source_description))
+    }; ${data.n_train} train / ${data.n_val} validation patches; ${length}; backend ${backends}`;
 
     const { table: table1, valLossAgree, valLossCells } = table1Of(runs, setting);
     const table2 = table2Of(runs, sgRuns, setting);
@@ -49,11 +52,11 @@ export const stage: StageKind<ReportParams> = {
     const short = `profile "${ctx.params.profile}", ${iterations} iterations`;
     for (
       const [name, made] of [
-        // The long convergence runs where the profile has them, else the Table-1 runs' own snapshots.
+        // From the J = 1 Table-1 runs' own snapshots.
         [
           "convergence",
           await convergenceFigures(
-            ctx.inputList("metrics_long").length ? ctx.inputList("metrics_long") : ctx.inputList("metrics"),
+            ctx.inputList("metrics"),
             figDir,
             `profile "${ctx.params.profile}"`,
           ),

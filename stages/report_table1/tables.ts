@@ -61,7 +61,7 @@ export function table1Of(
   runs: Metrics[],
   setting: string,
 ): { table: Table; valLossAgree: number; valLossCells: number } {
-  const header = ["Method", "J", "trained"];
+  const header = ["Method", "J", "iterations", "trained"];
   for (const m of METRICS) header.push(`${m.label}: paper`, `${m.label}: ours`, `${m.label}: verdict`);
   header.push(
     "recon MSE / zero-code MSE",
@@ -78,6 +78,7 @@ export function table1Of(
     const row = [
       label(g.method),
       String(g.samples),
+      iterationsOf(g.runs),
       untrained === 0 ? "yes" : `not trained (${untrained} of ${g.runs.length})`,
     ];
     for (const m of METRICS) {
@@ -212,6 +213,7 @@ export function table2Of(runs: Metrics[], sgRuns: Metrics[], setting: string): T
       rows.push([
         `Thresholded Laplacian (${estimator === "straight" ? "ST" : "SG"})`,
         String(samples),
+        iterationsOf(rs),
         p(paper.posterior),
         cell(summarise(valuesOf(rs, "posterior_collapse")), percent),
         p(paper.feature),
@@ -225,6 +227,7 @@ export function table2Of(runs: Metrics[], sgRuns: Metrics[], setting: string): T
     header: [
       "Method",
       "J",
+      "iterations",
       "% posterior collapse: paper",
       "% posterior collapse: ours",
       "% feature collapse: paper",
@@ -237,6 +240,11 @@ export function table2Of(runs: Metrics[], sgRuns: Metrics[], setting: string): T
       "NaN: the run's loss diverged during training (the paper's SG, J = 1 runs all did).",
     ],
   };
+}
+
+/** The distinct training lengths of a group's runs. */
+function iterationsOf(rs: Metrics[]): string {
+  return [...new Set(rs.map((r) => String(r.iterations)))].join(", ");
 }
 
 /** Per run: diverged (NaN), collapsed (≥ 95% of features), not trained, or trained; with the numbers. */
