@@ -64,3 +64,31 @@ export function diagonalGaussianEntropy(s: tf.Tensor2D): tf.Tensor1D {
   const h = s.shape[1];
   return tf.tidy(() => tf.add(tf.sum(tf.log(s), 1), (h / 2) * LOG_2PI_E)); // [N]
 }
+
+/**
+ * Entropies of full-covariance Gaussian posteriors q_n = N(μ_n, L_n L_nᵀ), given by their Cholesky factors:
+ *
+ *   H[q_n] = ½ ln det(2πe Σ_n) = Σ_h ln |L_n,hh| + (H/2)·ln(2πe)
+ *
+ * Only the diagonal of each L_n enters; the strictly upper triangle is ignored.
+ *
+ * @param l lower-triangular Cholesky factors L [N, H, H]
+ * @returns H[q_n] [N]
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { choleskyGaussianEntropy } from "./entropies.ts";
+ * await tf.ready();
+ * // L = [[2, 0], [5, 1]]: ln 2 + ln 1 + ln(2πe)
+ * const h = choleskyGaussianEntropy(tf.tensor3d([[[2, 0], [5, 1]]])).dataSync()[0];
+ * if (Math.abs(h - (Math.LN2 + Math.log(2 * Math.PI * Math.E))) > 1e-5) throw new Error(`got ${h}`);
+ * ```
+ */
+export function choleskyGaussianEntropy(l: tf.Tensor3D): tf.Tensor1D {
+  const h = l.shape[1];
+  return tf.tidy(() => {
+    const diagonal = tf.sum(tf.mul(l, tf.eye(h)), 2); // L_n,hh  [N, H]
+    return tf.add(tf.sum(tf.log(tf.abs(diagonal)), 1), (h / 2) * LOG_2PI_E);
+  });
+}

@@ -1,11 +1,17 @@
 /**
- * The entropy-based ELBO L^H of Velychko et al. (AISTATS 2024; protocol §5.2) for diagonal Gaussian posteriors.
+ * The entropy-based ELBO L^H of Velychko et al. (AISTATS 2024; protocol §5.2) for Gaussian posteriors, diagonal or
+ * full-covariance.
  *
  * @module
  */
 import { tf } from "../tensor/tf.ts";
-import { diagonalGaussianEntropy, isotropicGaussianEntropy, laplaceEntropy } from "./entropies.ts";
-import { optimalLambda, optimalSigma2 } from "./optimal_parameters.ts";
+import {
+  choleskyGaussianEntropy,
+  diagonalGaussianEntropy,
+  isotropicGaussianEntropy,
+  laplaceEntropy,
+} from "./entropies.ts";
+import { type GaussianPosteriors, marginalStd, optimalLambda, optimalSigma2 } from "./optimal_parameters.ts";
 
 /** Options of {@link entropyElbo}. */
 export interface EntropyElboOptions {
@@ -35,12 +41,13 @@ export interface EntropyElboResult {
  *   L^H = (1/N) Σ_n H[q_n] − s_prior·Σ_h H[Laplace(λ_h*)] − H[N(0, σ*²I_D)]
  *
  * with λ* and σ*² the closed-form optima ({@link optimalLambda}, {@link optimalSigma2}) computed on this batch,
- * q_n = N(μ_n, diag(s_n²)) and W̃ = W with unit-norm columns (normalised here on every call, as the authors' code
+ * q_n = N(μ_n, diag(s_n²)) or N(μ_n, L_n L_nᵀ), and W̃ = W with unit-norm columns (normalised here on every call, as the authors' code
  * does on every forward pass). At s_prior = 1 this equals the standard ELBO of the Laplace-prior / Gaussian-noise
- * sparse-coding model at (λ*, σ*²). Differentiable in μ, s and W.
+ * sparse-coding model at (λ*, σ*²). Differentiable in μ, s (or L) and W.
  *
  * @param x data [N, D]
- * @param params posterior `mu` [N, H], `s` [N, H] and generative fields `w` [D, H]
+ * @param params posterior `mu` [N, H] with `s` [N, H] (diagonal) or `l` [N, H, H] (full, lower-triangular
+ *   Cholesky factors), and generative fields `w` [D, H]
  *
  * @example
  * ```ts
@@ -58,26 +65,33 @@ export interface EntropyElboResult {
  */
 export function entropyElbo(
   x: tf.Tensor2D,
-  params: { mu: tf.Tensor2D; s: tf.Tensor2D; w: tf.Tensor2D },
+  params: GaussianPosteriors & { w: tf.Tensor2D },
   options: EntropyElboOptions = {},
 ): EntropyElboResult {
   const { priorScale = 1 } = options;
-  const { mu, s, w } = params;
+  const { mu, w } = params;
   const d = x.shape[1];
-  if (
-    w.shape[0] !== d || w.shape[1] !== mu.shape[1] || mu.shape[0] !== x.shape[0] ||
-    s.shape.join() !== mu.shape.join()
-  ) {
+  const [n, h] = mu.shape;
+  const spread = params.l
+    ? params.l.shape.join() === [n, h, h].join()
+    : params.s.shape.join() === mu.shape.join();
+  if (w.shape[0] !== d || w.shape[1] !== h || n !== x.shape[0] || !spread) {
     throw new RangeError(
-      `Cannot compute entropyElbo: expected x [N, D], mu and s [N, H], w [D, H], received x [${x.shape}], ` +
-        `mu [${mu.shape}], s [${s.shape}], w [${w.shape}]`,
+      `Cannot compute entropyElbo: expected x [N, D], mu and s [N, H] or l [N, H, H], w [D, H], received ` +
+        `x [${x.shape}], mu [${mu.shape}], ${
+          params.l ? `l [${params.l.shape}]` : `s [${params.s.shape}]`
+        }, ` +
+        `w [${w.shape}]`,
     );
   }
   return tf.tidy(() => {
     const wTilde = tf.div(w, tf.norm(w, "euclidean", 0, true)) as tf.Tensor2D; // unit columns  [D, H]
-    const lambda = optimalLambda(mu, s); // [H]
-    const sigma2 = optimalSigma2(x, { mu, s }, wTilde); // []
-    const posteriorEntropy = tf.mean(diagonalGaussianEntropy(s)) as tf.Scalar;
+    const posterior: GaussianPosteriors = params.l ? { mu, l: params.l } : { mu, s: params.s };
+    const lambda = optimalLambda(mu, params.l ? marginalStd(params.l) : params.s); // [H]
+    const sigma2 = optimalSigma2(x, posterior, wTilde); // []
+    const posteriorEntropy = tf.mean(
+      params.l ? choleskyGaussianEntropy(params.l) : diagonalGaussianEntropy(params.s),
+    ) as tf.Scalar;
     const priorEntropy = tf.sum(laplaceEntropy(lambda)) as tf.Scalar;
     const likelihoodEntropy = isotropicGaussianEntropy(sigma2, d);
     const elbo = tf.sub(

@@ -9,26 +9,32 @@ await useBackend("cpu");
 
 /**
  * Monte Carlo estimate of the standard ELBO (1/N) Σ_n { E_q[log N(x_n; W̃z, σ²I) + Σ_h log Laplace(z_h; 0, λ_h)] + H[q_n] }
- * for diagonal Gaussian q_n, with its standard error. Float64 on the host.
+ * for Gaussian q_n = N(μ_n, L_n L_nᵀ), with its standard error. `l` holds each L_n row-major (a diagonal posterior
+ * is `diagonal(s)`). Float64 on the host.
  */
 function monteCarloElbo(
   rng: Rng,
-  data: { x: Float64Array; mu: Float64Array; s: Float64Array; w: Float64Array },
+  data: { x: Float64Array; mu: Float64Array; l: Float64Array; w: Float64Array },
   dims: { n: number; d: number; h: number },
   lambda: ArrayLike<number>,
   sigma2: number,
   samples: number,
 ) {
-  const { x, mu, s, w } = data;
+  const { x, mu, l, w } = data;
   const { n, d, h } = dims;
   let mean = 0, variance = 0;
   const z = new Float64Array(h);
+  const eps = new Float64Array(h);
   for (let i = 0; i < n; i++) {
     let hq = (h / 2) * Math.log(2 * Math.PI * Math.E);
-    for (let k = 0; k < h; k++) hq += Math.log(s[i * h + k]);
+    for (let k = 0; k < h; k++) hq += Math.log(Math.abs(l[(i * h + k) * h + k]));
     let m1 = 0, m2 = 0;
     for (let t = 0; t < samples; t++) {
-      for (let k = 0; k < h; k++) z[k] = mu[i * h + k] + s[i * h + k] * rng.normal();
+      for (let k = 0; k < h; k++) eps[k] = rng.normal();
+      for (let k = 0; k < h; k++) {
+        z[k] = mu[i * h + k];
+        for (let j = 0; j <= k; j++) z[k] += l[(i * h + k) * h + j] * eps[j];
+      }
       let v = -(d / 2) * Math.log(2 * Math.PI * sigma2);
       for (let p = 0; p < d; p++) {
         let r = x[i * d + p];
@@ -44,6 +50,13 @@ function monteCarloElbo(
     variance += (m2 / samples - m1 * m1) / samples / (n * n);
   }
   return { mean, se: Math.sqrt(variance) };
+}
+
+/** Row-major diagonal Cholesky factors [N, H, H] from standard deviations [N, H]. */
+function diagonal(s: Float64Array, n: number, h: number): Float64Array {
+  const l = new Float64Array(n * h * h);
+  for (let i = 0; i < n; i++) for (let k = 0; k < h; k++) l[(i * h + k) * h + k] = s[i * h + k];
+  return l;
 }
 
 function fixture(seed: number) {
@@ -76,10 +89,11 @@ Deno.test("entropyElbo() at λ*, σ*² equals a Monte Carlo estimate of the stan
   const lambda = r.lambda.dataSync();
   const sigma2 = r.sigma2.dataSync()[0];
   const elbo = r.elbo.dataSync()[0];
-  const mc = monteCarloElbo(rng, data, dims, lambda, sigma2, 20000);
+  const mcData = { ...data, l: diagonal(data.s, n, h) };
+  const mc = monteCarloElbo(rng, mcData, dims, lambda, sigma2, 20000);
   assertAlmostEquals(elbo, mc.mean, 4 * mc.se + 1e-4, `MC ${mc.mean} ± ${mc.se}`);
   // and the optimal λ* really is optimal: doubling it lowers the (MC) ELBO by more than the noise
-  const worse = monteCarloElbo(rng, data, dims, Array.from(lambda, (l) => 2 * l), sigma2, 20000);
+  const worse = monteCarloElbo(rng, mcData, dims, Array.from(lambda, (l) => 2 * l), sigma2, 20000);
   assert(worse.mean < mc.mean - 4 * (worse.se + mc.se), "ELBO at 2λ* should be lower");
   tf.dispose([x, mu, s, w, ...Object.values(r)]);
   assertEquals(tf.memory().numTensors, before);
@@ -111,4 +125,42 @@ Deno.test("optimalLambda() is the data average of the folded-normal mean E|z|, c
   };
   assertAlmostEquals(l[0], (mcMean(0.5, 1) + mcMean(0, 0.3)) / 2, 1e-2);
   assertAlmostEquals(l[1], (mcMean(-1.5, 0.5) + mcMean(2, 2)) / 2, 1e-2);
+});
+
+Deno.test("entropyElbo() with full covariances equals a Monte Carlo estimate of the standard ELBO, and the diagonal form at L = diag(s)", () => {
+  const { rng, data, dims } = fixture(73);
+  const { n, d, h } = dims;
+  // Lower-triangular factors with positive diagonals and sizeable off-diagonal terms.
+  const l = diagonal(data.s, n, h);
+  for (let i = 0; i < n; i++) {
+    for (let k = 1; k < h; k++) for (let j = 0; j < k; j++) l[(i * h + k) * h + j] = 0.6 * rng.normal();
+  }
+  const before = tf.memory().numTensors;
+  const x = tf.tensor2d(Float32Array.from(data.x), [n, d]);
+  const mu = tf.tensor2d(Float32Array.from(data.mu), [n, h]);
+  const w = tf.tensor2d(Float32Array.from(data.w), [d, h]);
+  const lFull = tf.tensor3d(Float32Array.from(l), [n, h, h]);
+  const r = entropyElbo(x, { mu, l: lFull, w });
+  const mc = monteCarloElbo(rng, { ...data, l }, dims, r.lambda.dataSync(), r.sigma2.dataSync()[0], 20000);
+  assertAlmostEquals(r.elbo.dataSync()[0], mc.mean, 4 * mc.se + 1e-4, `MC ${mc.mean} ± ${mc.se}`);
+
+  const s = tf.tensor2d(Float32Array.from(data.s), [n, h]);
+  const lDiagonal = tf.tensor3d(Float32Array.from(diagonal(data.s, n, h)), [n, h, h]);
+  const asDiagonal = entropyElbo(x, { mu, s, w });
+  const asFull = entropyElbo(x, { mu, l: lDiagonal, w });
+  for (const key of ["elbo", "posteriorEntropy", "priorEntropy", "likelihoodEntropy", "sigma2"] as const) {
+    assertAlmostEquals(asFull[key].dataSync()[0], asDiagonal[key].dataSync()[0], 1e-5, key);
+  }
+  tf.dispose([
+    x,
+    mu,
+    w,
+    lFull,
+    s,
+    lDiagonal,
+    ...Object.values(r),
+    ...Object.values(asDiagonal),
+    ...Object.values(asFull),
+  ]);
+  assertEquals(tf.memory().numTensors, before);
 });

@@ -12,7 +12,7 @@ import { ksTestGreater } from "../../lib/stats/ks_test.ts";
 import { FIG4, TABLE1 } from "./reference_values.ts";
 import { label } from "./tables.ts";
 import { sci, summarise } from "./summary.ts";
-import type { Table } from "./table_files.ts";
+import type { Table } from "../../lib/figures/table_files.ts";
 
 /** Methods of the convergence study (J = 1), as the issue names them. */
 const CONVERGENCE_METHODS = ["fista", "gaussian", "laplacian", "spike_slab", "thr_laplacian"];

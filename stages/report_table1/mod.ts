@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import type { StageKind, Upstream } from "../../pipeline/stage.ts";
 import { qualitativeChecks, table1Of, table2Of } from "./tables.ts";
-import { type Table, toCsv, toLatex, toMarkdown } from "./table_files.ts";
+import { toMarkdown, writeTable } from "../../lib/figures/table_files.ts";
 import { convergenceFigures, jaccardFigures, snrFigures } from "./figures.ts";
 
 const defaults = {
@@ -80,12 +80,6 @@ export const stage: StageKind<ReportParams> = {
     };
   },
 };
-
-async function writeTable(dir: string, name: string, t: Table): Promise<void> {
-  await Deno.writeTextFile(join(dir, `${name}.md`), toMarkdown(t));
-  await Deno.writeTextFile(join(dir, `${name}.csv`), toCsv(t));
-  await Deno.writeTextFile(join(dir, `${name}.tex`), toLatex(t));
-}
 
 /**
  * A data description without the machine's folders: each quoted path keeps only its last component, so that

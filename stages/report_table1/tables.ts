@@ -8,7 +8,7 @@ import type { Metrics } from "../../pipeline/stage.ts";
 import { METHOD_LABELS } from "../../lib/vsc/methods.ts";
 import { TABLE1, TABLE2 } from "./reference_values.ts";
 import { sci, summarise, type Summary } from "./summary.ts";
-import type { Table } from "./table_files.ts";
+import type { Table } from "../../lib/figures/table_files.ts";
 import { judge, VERDICT_RULE, verdictText } from "./verdict.ts";
 
 const METHOD_ORDER = Object.keys(METHOD_LABELS);

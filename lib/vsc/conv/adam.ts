@@ -39,8 +39,9 @@ export class Adam {
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0;
-    this.#m = vars.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.#v = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+    // Inside tidy: tf.variable keeps its initial tensor registered until that is disposed.
+    this.#m = vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+    this.#v = vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
   }
 
   /** Steps taken so far. */

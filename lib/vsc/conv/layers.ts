@@ -17,7 +17,8 @@ import { conv2d, convTranspose2d } from "./conv_ops.ts";
 function uniformVar(rng: Rng, shape: number[], bound: number): tf.Variable {
   // Unnamed variables: tfjs names must be unique per process, and a process may hold several models.
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.variable(tf.tensor(rng.uniformArray(n, -bound, bound), shape));
+  // Inside tidy: tf.variable keeps its initial tensor registered until that is disposed.
+  return tf.tidy(() => tf.variable(tf.tensor(rng.uniformArray(n, -bound, bound), shape)));
 }
 
 /** Named trainable variables and non-trainable buffers of a layer. */
@@ -90,10 +91,10 @@ export class BatchNorm {
   static readonly EPS = 1e-5;
   static readonly MOMENTUM = 0.1;
   constructor(readonly channels: number) {
-    this.gamma = tf.variable(tf.ones([channels]));
-    this.beta = tf.variable(tf.zeros([channels]));
-    this.runningMean = tf.variable(tf.zeros([channels]), false);
-    this.runningVar = tf.variable(tf.ones([channels]), false);
+    this.gamma = tf.tidy(() => tf.variable(tf.ones([channels])));
+    this.beta = tf.tidy(() => tf.variable(tf.zeros([channels])));
+    this.runningMean = tf.tidy(() => tf.variable(tf.zeros([channels]), false));
+    this.runningVar = tf.tidy(() => tf.variable(tf.ones([channels]), false));
   }
 
   /**

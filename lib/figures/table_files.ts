@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 
 /** A table: header cells, body rows, a caption and notes printed under it. */
 export interface Table {
@@ -53,4 +54,11 @@ export function toLatex(t: Table): string {
     "\\end{table}",
     "",
   ].join("\n");
+}
+
+/** Write `<name>.md`, `<name>.csv` and `<name>.tex` into `dir`. */
+export async function writeTable(dir: string, name: string, t: Table): Promise<void> {
+  await Deno.writeTextFile(join(dir, `${name}.md`), toMarkdown(t));
+  await Deno.writeTextFile(join(dir, `${name}.csv`), toCsv(t));
+  await Deno.writeTextFile(join(dir, `${name}.tex`), toLatex(t));
 }

@@ -1,0 +1,36 @@
+/**
+ * End to end: the entropy-elbo target on the smoke profile, through the engine and real worker processes: every
+ * posterior family with learned and with generating fields, the bars table and both figures.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { reproduce } from "../pipeline/reproduce.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figures for every posterior family", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "vsc-entropy-elbo-" });
+  try {
+    const result = await reproduce({
+      root,
+      target: "entropy-elbo",
+      profile: "smoke",
+      jobs: 2,
+      backend: "wasm",
+      cacheDir: join(tmp, "cache"),
+      resultsDir: join(tmp, "results"),
+    });
+    if (!result.ok) {
+      throw new Error(`run failed: ${JSON.stringify(result.outcomes.filter((o) => o.status === "failed"))}`);
+    }
+    const table = await Deno.readTextFile(join(tmp, "results", "smoke", "bars.md"));
+    for (const label of ["diagonal Gaussian", "full-covariance Gaussian", "amortised", "-8.782 / -8.884"]) {
+      if (!table.includes(label)) throw new Error(`bars.md lacks "${label}"`);
+    }
+    for (const figure of ["bars_fields.png", "bars_elbo.png", "bars_elbo.svg"]) {
+      await Deno.stat(join(tmp, "results", "smoke", "figures", figure));
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
