@@ -27,7 +27,15 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
     for (const label of ["diagonal Gaussian", "full-covariance Gaussian", "amortised", "-8.782 / -8.884"]) {
       if (!table.includes(label)) throw new Error(`bars.md lacks "${label}"`);
     }
-    for (const figure of ["bars_fields.png", "bars_elbo.png", "bars_elbo.svg"]) {
+    for (
+      const figure of [
+        "bars_fields.png",
+        "bars_elbo.png",
+        "bars_elbo.svg",
+        "patches_elbo.png",
+        "patches_fields_annealing.png",
+      ]
+    ) {
       await Deno.stat(join(tmp, "results", "smoke", "figures", figure));
     }
   } finally {
