@@ -18,3 +18,7 @@ export { type GaussianPosteriors, marginalStd, optimalLambda, optimalSigma2 } fr
 export { entropyElbo, type EntropyElboOptions, type EntropyElboResult } from "./entropy_elbo.ts";
 export { priorEntropyScale } from "./annealing.ts";
 export { giniSparseness } from "./gini.ts";
+export { initialFields } from "./fields.ts";
+export { createPosteriors, type PosteriorFamily, POSTERIOR_FAMILIES, type Posteriors } from "./posterior_families.ts";
+export { type FitOptions, type FitPoint, type FitResult, fitEntropyElbo } from "./fit.ts";
+export { type EmOptions, type EmPosteriors, fitEm } from "./em.ts";

@@ -16,7 +16,7 @@ import { POSTERIOR_FAMILIES } from "../../lib/entropy_elbo/posterior_families.ts
 const defaults = {
   /** "diagonal", "full" (per data point) or "amortised" (residual MLP) Gaussian posteriors. */
   posterior: "full",
-  /** "learned" (from N(0, 1) draws, as the authors) or "generating" (held at the true bars). */
+  /** "learned" (from N(0, 1) draws with unit-norm columns, as the authors) or "generating" (the true bars). */
   fields: "learned",
   /**
    * Full-batch Adam steps. The authors run L-BFGS (up to 200 iterations × 1,000 epochs); Adam needs more, cheaper

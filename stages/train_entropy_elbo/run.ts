@@ -12,6 +12,7 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { createPosteriors, type PosteriorFamily } from "../../lib/entropy_elbo/posterior_families.ts";
 import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
+import { initialFields } from "../../lib/entropy_elbo/fields.ts";
 import { dictionaryRecovery } from "../../lib/sparse/dictionary_recovery.ts";
 
 export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Metrics> {
@@ -19,9 +20,10 @@ export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Me
   await useBackend(ctx.backend as BackendName);
   const set = await readBars(ctx.input("data").dir);
   const rng = new Rng(p.seed);
-  const start = p.fields === "generating" ? set.w : rng.fork("fields").normalArray(set.d * set.h);
   const x = tf.tensor2d(set.x, [set.n, set.d]);
-  const w = tf.tidy(() => tf.variable(tf.tensor2d(start, [set.d, set.h])));
+  const w = p.fields === "generating"
+    ? tf.tidy(() => tf.variable(tf.tensor2d(set.w, [set.d, set.h])))
+    : initialFields(rng.fork("fields"), set.d, set.h);
   const posteriors = createPosteriors(p.posterior as PosteriorFamily, set, rng.fork("posteriors"));
   const t0 = performance.now();
   try {

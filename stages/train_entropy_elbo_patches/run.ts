@@ -11,6 +11,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { fitEm } from "../../lib/entropy_elbo/em.ts";
+import { initialFields } from "../../lib/entropy_elbo/fields.ts";
 import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
 import { createPosteriors } from "../../lib/entropy_elbo/posterior_families.ts";
 import { priorEntropyScale } from "../../lib/entropy_elbo/annealing.ts";
@@ -25,7 +26,7 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
   const d = patches.dim;
   const n = p.n_train === 0 ? patches.nTrain : Math.min(p.n_train, patches.nTrain);
   const rng = new Rng(p.seed);
-  const w = tf.tidy(() => tf.variable(tf.tensor2d(rng.fork("fields").normalArray(d * p.h), [d, p.h])));
+  const w = initialFields(rng.fork("fields"), d, p.h);
   try {
     const fit = await fitEm(patches.train.subarray(0, n * d), w, { n, d, h: p.h }, rng.fork("em"), {
       epochs: p.epochs,
