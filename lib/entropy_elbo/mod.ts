@@ -19,6 +19,11 @@ export { entropyElbo, type EntropyElboOptions, type EntropyElboResult } from "./
 export { priorEntropyScale } from "./annealing.ts";
 export { giniSparseness } from "./gini.ts";
 export { initialFields } from "./fields.ts";
-export { createPosteriors, type PosteriorFamily, POSTERIOR_FAMILIES, type Posteriors } from "./posterior_families.ts";
-export { type FitOptions, type FitPoint, type FitResult, fitEntropyElbo } from "./fit.ts";
+export {
+  createPosteriors,
+  POSTERIOR_FAMILIES,
+  type PosteriorFamily,
+  type Posteriors,
+} from "./posterior_families.ts";
+export { fitEntropyElbo, type FitOptions, type FitPoint, type FitResult } from "./fit.ts";
 export { type EmOptions, type EmPosteriors, fitEm } from "./em.ts";

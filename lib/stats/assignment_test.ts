@@ -28,7 +28,10 @@ Deno.test("minCostAssignment() matches brute force on random square and rectangu
     const n = 1 + rng.int(6);
     const m = n + rng.int(3);
     // Integer costs in 0..4 make ties frequent.
-    const cost = Array.from({ length: n }, () => Array.from({ length: m }, () => rng.int(5) - (trial % 2) * 2.5));
+    const cost = Array.from(
+      { length: n },
+      () => Array.from({ length: m }, () => rng.int(5) - (trial % 2) * 2.5),
+    );
     const rows = minCostAssignment(cost);
     assertEquals(new Set(rows).size, n, "columns are distinct");
     const total = rows.reduce((t, j, i) => t + cost[i][j], 0);
