@@ -25,6 +25,9 @@ type ReportParams = typeof defaults;
 /** The authors' bars notebook: full-covariance posteriors, L-BFGS, their own 1,000 data points (nats per datum). */
 export const AUTHORS_BARS = { learned: -8.782, generating: -8.884 };
 
+/** A metric with `digits` decimals, or "–" where the run has none. */
+const num = (v: unknown, digits: number) => (typeof v === "number" ? v.toFixed(digits) : "–");
+
 const FAMILY_LABEL: Record<string, string> = {
   diagonal: "diagonal Gaussian (per data point)",
   full: "full-covariance Gaussian (per data point)",
@@ -51,7 +54,6 @@ export function barsTable(
   setting: string,
 ): Table {
   const side = Math.sqrt(data.d);
-  const num = (v: unknown, digits: number) => (typeof v === "number" ? v.toFixed(digits) : "–");
   const rows: string[][] = [];
   for (const family of Object.keys(FAMILY_LABEL)) {
     const learned = runs.find((r) => r.posterior === family && r.fields === "learned");
@@ -213,7 +215,6 @@ const annealingLabel = (r: Upstream) => (r.metrics.annealing ? "annealing" : "no
  * ```
  */
 export function patchesTable(runs: Metrics[], setting: string): Table {
-  const num = (v: unknown, digits: number) => (typeof v === "number" ? v.toFixed(digits) : "–");
   return {
     caption: `Whitened image patches (Velychko et al.), EM on the entropy ELBO L^H: ${setting}`,
     header: [
