@@ -15,6 +15,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { matMulT } from "../tensor/kernels.ts";
+import { NesterovMomentum } from "../tensor/momentum.ts";
 import type { Rng } from "../tensor/rng.ts";
 import {
   headNames,
@@ -91,7 +92,7 @@ export class LinearVsc {
   /** Dictionary A [D, K]. */
   dictionary: tf.Tensor2D;
   readonly encoder: MlpEncoder | null;
-  readonly #optimizer: tf.MomentumOptimizer | null;
+  readonly #optimizer: NesterovMomentum | null;
   /** Training iterations done so far (drives every schedule). */
   iteration = 0;
   /** Epochs finished so far (drives the dictionary learning-rate decay). */
@@ -119,7 +120,7 @@ export class LinearVsc {
         latentDim: config.atoms,
       })
       : null;
-    this.#optimizer = this.encoder ? tf.train.momentum(config.encoderLr, config.momentum, true) : null;
+    this.#optimizer = this.encoder ? new NesterovMomentum(this.encoder.variables(), config.momentum) : null;
   }
 
   /** Warm-up w and temperature τ at the current iteration (protocol §1.7); w = 1 for Gaussian bases. */
@@ -150,12 +151,12 @@ export class LinearVsc {
       loss = solved.itstats.objective / x.shape[0];
     } else {
       // 1. Encoder step.
-      this.#optimizer!.setLearningRate(cycleLearningRate(this.iteration, {
+      const lr = cycleLearningRate(this.iteration, {
         nIter: c.totalIterations,
         lrMax: c.encoderLr,
         warmupProportion: c.warmupProportion,
-      }));
-      const out = this.#forward(x, c.samples, rng, this.schedule(), "train");
+      });
+      const out = this.#forward(x, c.samples, rng, this.schedule(), "train", lr);
       tf.dispose([out.perSample, out.klPerLatent]);
       codes = out.z;
       weights = out.weights;
@@ -197,7 +198,7 @@ export class LinearVsc {
    * optimizer step; "grads" returns the encoder gradients instead (caller disposes them); "eval" neither.
    * Returns the thresholded samples z [B·J, K] and selection weights [B, J] (caller disposes).
    */
-  #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, mode: "train" | "grads" | "eval") {
+  #forward(x: tf.Tensor2D, J: number, rng: Rng, sched: Schedule, mode: "train" | "grads" | "eval", lr = 0) {
     const c = this.config;
     let z!: tf.Tensor2D;
     let weights!: tf.Tensor2D;
@@ -224,7 +225,7 @@ export class LinearVsc {
     } else {
       const { value, grads } = tf.variableGrads(objective, this.encoder!.variables());
       if (mode === "train") {
-        this.#optimizer!.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+        this.#optimizer!.apply(grads, lr);
         tf.dispose(grads);
       } else {
         encoderGrads = grads;
@@ -323,8 +324,6 @@ export class LinearVsc {
     this.dictionary.dispose();
     this.encoder?.dispose();
     this.#optimizer?.dispose();
-    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar its SGD base class keeps.
-    (this.#optimizer as unknown as { c?: tf.Tensor } | null)?.c?.dispose();
   }
 }
 

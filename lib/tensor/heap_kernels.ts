@@ -1,0 +1,108 @@
+/**
+ * The SIMD element loops of `simd/heap_kernels.wat`, instantiated on the tfjs-wasm backend's own memory: each
+ * function reads and writes tensors where the backend keeps them, by their byte offsets in its heap.
+ *
+ * Why: an update such as SGD with momentum is five tfjs kernels per variable, each a full pass over the
+ * variable plus a dispatch; one fused SIMD pass does the same float32 arithmetic in the same order (results are
+ * bit-identical) at a fraction of the memory traffic. Plain JavaScript loops are no faster than the kernels
+ * (measured: 2.8 ms vs 3.0 ms for the encoder's 1.4 M parameters), hence WebAssembly SIMD.
+ *
+ * @module
+ */
+import { tf } from "./tf.ts";
+import { Buffer } from "node:buffer";
+import { HEAP_KERNELS_WASM } from "./simd/heap_kernels_wasm.ts";
+
+type TensorInfo = { dataId: object; shape: number[]; dtype: string };
+type WasmBackend = {
+  wasm: { asm: { memory: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+};
+type EngineWithInfo = { makeTensorFromTensorInfo(info: TensorInfo): tf.Tensor };
+
+/** The module's exports (byte offsets into the backend's heap; element counts; float32 scalars). */
+interface HeapExports {
+  momentum_nesterov(
+    v: number,
+    a: number,
+    g: number,
+    vOut: number,
+    aOut: number,
+    n: number,
+    m: number,
+    c: number,
+  ): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<WebAssembly.Memory, HeapExports>();
+
+/** The kernels bound to the active wasm backend's memory, or `null` on another backend. */
+function heapExports(): { backend: WasmBackend; fns: HeapExports } | null {
+  if (tf.getBackend() !== "wasm") return null;
+  const backend = tf.backend() as unknown as WasmBackend;
+  const memory = backend.wasm.asm.memory;
+  let fns = instances.get(memory);
+  if (fns === undefined) {
+    compiled ??= new WebAssembly.Module(Buffer.from(HEAP_KERNELS_WASM, "base64"));
+    fns = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapExports;
+    instances.set(memory, fns);
+  }
+  return { backend, fns };
+}
+
+/**
+ * One step of SGD with Nesterov momentum on float32 tensors, as tfjs's `MomentumOptimizer` computes it:
+ * a' = m·a + g and v' = c·(g + a'·m) + v with c = −lr, all in float32. Returns [v', a'] as new tensors (the
+ * caller assigns and disposes them), computed in one SIMD pass on wasm and by the same chain of tfjs ops elsewhere;
+ * both give identical bits.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ * import { nesterovMomentumStep } from "./heap_kernels.ts";
+ * await tf.ready();
+ * const [v, a] = nesterovMomentumStep(tf.tensor1d([1]), tf.tensor1d([0]), tf.tensor1d([2]), 0.5, 0.1);
+ * // a' = 0.5·0 + 2 = 2; v' = −0.1·(2 + 2·0.5) + 1 = 0.7
+ * if (Math.abs(v.dataSync()[0] - 0.7) > 1e-6 || a.dataSync()[0] !== 2) throw new Error("nesterov step");
+ * ```
+ */
+export function nesterovMomentumStep(
+  value: tf.Tensor,
+  accumulation: tf.Tensor,
+  gradient: tf.Tensor,
+  momentum: number,
+  lr: number,
+): [tf.Tensor, tf.Tensor] {
+  const heap = heapExports();
+  const floats = [value, accumulation, gradient].every((t) => t.dtype === "float32");
+  if (heap === null || !floats || value.size === 0) {
+    return tf.tidy(() => {
+      const m = tf.scalar(momentum), c = tf.scalar(-lr);
+      const a = tf.add(tf.mul(m, accumulation), gradient);
+      return [tf.add(tf.mul(c, tf.add(gradient, tf.mul(a, m))), value), a];
+    });
+  }
+  for (const t of [accumulation, gradient]) {
+    if (t.size !== value.size) {
+      throw new RangeError(`Cannot take a momentum step: shapes [${value.shape}] and [${t.shape}] differ`);
+    }
+  }
+  const { backend, fns } = heap;
+  const vOut = backend.makeOutput([...value.shape], "float32");
+  const aOut = backend.makeOutput([...value.shape], "float32");
+  const off = (dataId: object) => backend.dataIdMap.get(dataId).memoryOffset;
+  fns.momentum_nesterov(
+    off(value.dataId),
+    off(accumulation.dataId),
+    off(gradient.dataId),
+    off(vOut.dataId),
+    off(aOut.dataId),
+    value.size,
+    momentum,
+    -lr,
+  );
+  const engine = tf.engine() as unknown as EngineWithInfo;
+  return [engine.makeTensorFromTensorInfo(vOut), engine.makeTensorFromTensorInfo(aOut)];
+}
