@@ -4,6 +4,8 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { onHostBackend } from "../tensor/host.ts";
+import { gammaKlFused } from "./_gamma_kl_fused.ts";
 import { klDivergence } from "./kl.ts";
 import { Gamma } from "./priors/gamma.ts";
 import { Gaussian } from "./priors/gaussian.ts";
@@ -71,9 +73,16 @@ export function latentKl(p: LatentParams, spec: LatentSpec): tf.Tensor2D {
       );
     }
     if (spec.threshold === "learned") {
-      const { alpha, beta } = gammaPosteriorParams(p);
-      const prior = new Gamma(spec.gammaShape, spec.gammaShape / spec.lambda);
-      kl = tf.add(kl, tf.mul(klDivergence(new Gamma(alpha, beta), prior), spec.gammaKlWeight));
+      const shape0 = spec.gammaShape, rate0 = spec.gammaShape / spec.lambda;
+      let gammaKl: tf.Tensor;
+      if (onHostBackend()) {
+        // The same KL in one host pass with closed-form gradients (_gamma_kl_fused.ts): ~500 fewer kernels.
+        gammaKl = gammaKlFused(p.logAlpha!, p.logBeta!, shape0, rate0);
+      } else {
+        const { alpha, beta } = gammaPosteriorParams(p);
+        gammaKl = klDivergence(new Gamma(alpha, beta), new Gamma(shape0, rate0));
+      }
+      kl = tf.add(kl, tf.mul(gammaKl, spec.gammaKlWeight));
     }
     return kl as tf.Tensor2D; // [B, K]
   });
