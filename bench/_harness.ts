@@ -27,6 +27,8 @@ export interface Timing {
   /** tf.memory().numTensors before the first and after the last iteration (equal: no leak). */
   numTensorsBefore?: number;
   numTensorsAfter?: number;
+  /** Floating-point work of one iteration: its matrix products' 2·m·n·k (`flops.ts`). */
+  flops?: number;
   /** Free-form extras (e.g. FISTA iterations). */
   extra?: Record<string, number | string>;
 }

@@ -35,6 +35,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
+import { productFlops } from "./flops.ts";
 
 /** The two cases: dataset, image shape [H, W, C], batch, J. */
 export const CONV_CASES = [
@@ -72,11 +73,13 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
       const stepRng = rng.fork("noise");
       // The stock kernel takes tens of seconds per step here: fewer timed iterations keep the run bounded.
       const n = kernel === "stock" || kernel === "fallback" ? Math.min(iterations, 3) : iterations;
-      timings.push(timeIt(
+      const timing = timeIt(
         { case: `${c.dataset} B=${c.batch} J=${c.samples}`, kernel, kernelInfo },
         () => void model.trainStep(x, stepRng),
         { iterations: n, warmup: 1 },
-      ));
+      );
+      timing.flops = await productFlops(() => void model.trainStep(x, stepRng));
+      timings.push(timing);
       x.dispose();
       model.dispose();
     }

@@ -26,6 +26,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
+import { productFlops } from "./flops.ts";
 
 const D = 256, K = 256, B = 100, LAMBDA = 20;
 
@@ -71,6 +72,9 @@ export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
         iterations = itstats.iterations;
         codes.dispose();
       }, { iterations: flags.quick ? 3 : flags.iterations });
+      t.flops = await productFlops(() =>
+        solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol }).codes.dispose()
+      );
       t.extra = {
         fistaIterations: iterations,
         msPerIteration: Math.round((t.medianMs / iterations) * 1000) / 1000,

@@ -26,6 +26,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
+import { productFlops } from "./flops.ts";
 
 /** Paper shapes: 16×16 patches, batch 100, 800 iterations per epoch, 300 epochs. */
 export const PATCH_DIM = 256;
@@ -62,9 +63,11 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
         const model = paperModel(method, J);
         const x = patchBatch(rng.fork("data"));
         const stepRng = rng.fork("noise");
-        timings.push(timeIt({ case: `${method} J=${J}`, kernel, kernelInfo }, () => {
+        const timing = timeIt({ case: `${method} J=${J}`, kernel, kernelInfo }, () => {
           model.trainStep(x, stepRng);
-        }, { iterations: flags.iterations }));
+        }, { iterations: flags.iterations });
+        timing.flops = await productFlops(() => model.trainStep(x, stepRng));
+        timings.push(timing);
         x.dispose();
         model.dispose();
       }

@@ -13,6 +13,7 @@
  * ```
  *
  * Benchmarks:
+ * - `peak`: the machine's practical float32 peak, OpenBLAS sgemm 2048³ on every core (when OpenBLAS is present);
  * - `linear_step`: `LinearVsc.trainStep` at the paper's shapes, 7 methods × J ∈ {1, 20} (protocol §1.2–1.5, 2.7);
  * - `fista_batch`: `solveLasso` of 100 patches at λ = 20, 256 unit-norm atoms (protocol §1.8);
  * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (protocol §3.1–3.2; batches reduced, see its doc);
@@ -37,7 +38,7 @@ import type { BenchResult, Timing } from "./_harness.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const RESULTS = new URL("results/bench/", ROOT);
-const DENO_MODULES = ["linear_step", "fista_batch", "conv_step", "memory"] as const;
+const DENO_MODULES = ["peak", "linear_step", "fista_batch", "conv_step", "memory"] as const;
 const ALL = [...DENO_MODULES, "engine", "torch"];
 
 const args = Deno.args;
@@ -196,9 +197,12 @@ async function load<T>(name: string): Promise<T | null> {
 const torch = await load<{ timings: Record<string, Timing[]> }>("torch");
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
 const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "—");
+const gflops = (t?: Timing) => (t?.flops ? t.flops / (t.medianMs * 1e6) : undefined);
+const peak = (await load<BenchResult>("peak"))?.timings[0];
+const peakGflops = peak?.flops ? peak.flops / (peak.medianMs * 1e6) : undefined;
 const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fallbk ms", "fast ms", "fallbk/fast"];
 header.push("torch ms");
-header.push("fast/torch", "p10 ratio", "webgpu ms");
+header.push("fast/torch", "p10 ratio", "webgpu ms", "GFLOP/s", "% peak");
 console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {
@@ -226,9 +230,19 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
       ratio(ours?.medianMs, py?.medianMs),
       ratio(ours?.p10Ms, py?.p10Ms),
       fmt(gpu?.medianMs),
+      fmt(gflops(ours)),
+      peakGflops && gflops(ours) ? fmt((100 * gflops(ours)!) / peakGflops) : "—",
     ];
     console.log(`${name.padEnd(12)} ${c.padEnd(32)} ${cells.map((x) => x.padStart(10)).join(" ")}  ${leak}`);
   }
+}
+if (peakGflops) {
+  console.log(
+    `\nGFLOP/s: the case's matrix-product flops (bench/flops.ts) over its median time, for "fast" (else stock); ` +
+      `% peak: of ${
+        peakGflops.toFixed(1)
+      } GFLOP/s, the best OpenBLAS sgemm 2048³ on every core (bench/peak.ts)`,
+  );
 }
 const memory = await load<BenchResult>("memory");
 if (memory) {

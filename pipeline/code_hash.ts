@@ -2,7 +2,9 @@
  * The code hash of a stage kind: its module, every local module it reaches, and the exact versions of
  * the packages it reaches.
  *
- * The module graph comes from `deno info --json`, which follows static and literal dynamic imports, type
+ * Each local module counts by its code fingerprint (`code_fingerprint.ts`: its syntax tree without comments or
+ * formatting), so editing a comment or running `deno fmt` changes no key. The module graph comes from
+ * `deno info --json`, which follows static and literal dynamic imports, type
  * imports included. Graphs are memoised on disk and reused while every file in them (and the config and
  * lock file, which decide how bare specifiers resolve) keeps its size and mtime: a changed file is the only
  * way a graph can change, so a no-op rerun spawns no `deno info` at all.
@@ -20,7 +22,7 @@ import type { FileHashes } from "./file_hashes.ts";
 export interface CodeHash {
   /** sha256 of the canonical JSON of `{files, packages}`. */
   hash: string;
-  /** Local module path (relative to the project root) → content sha256. */
+  /** Local module path (relative to the project root) → code fingerprint. */
   files: Record<string, string>;
   /** Exact package versions reached, sorted: `npm:yaml@2.8.1`, remote module URLs. */
   packages: string[];
@@ -37,7 +39,7 @@ export interface CodeHasherOptions {
   config: string;
   /** Where graphs are memoised between runs. */
   memoPath: string;
-  /** Content hashes of the files in the graph. */
+  /** Code fingerprints of the files in the graph (a {@linkcode FileHashes} with `fingerprintFile`). */
   fileHashes: FileHashes;
 }
 

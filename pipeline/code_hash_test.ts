@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { assertEquals, assertNotEquals } from "../lib/testing/assert.ts";
 import { CodeHasher } from "./code_hash.ts";
 import { FileHashes } from "./file_hashes.ts";
+import { fingerprintFile } from "./code_fingerprint.ts";
 
 const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
 
@@ -25,7 +26,7 @@ async function project() {
       root,
       config: CONFIG,
       memoPath: join(root, "graphs.json"),
-      fileHashes: new FileHashes(join(root, "memo.json")),
+      fileHashes: new FileHashes(join(root, "memo.json"), fingerprintFile),
     });
   return { root, module: join(root, "stages/k/mod.ts"), hasher };
 }
@@ -44,7 +45,9 @@ Deno.test("CodeHasher changes the hash when a transitively imported file changes
   await first.save();
   await Deno.writeTextFile(join(root, "lib/unused.ts"), `export const u = 2;\n`);
   assertEquals((await hasher().hash(module)).hash, before.hash);
-  await Deno.writeTextFile(join(root, "lib/t.ts"), `// a comment\nexport type T = number;\n`);
+  await Deno.writeTextFile(join(root, "lib/t.ts"), `// a comment\nexport  type T = number\n`);
+  assertEquals((await hasher().hash(module)).hash, before.hash, "a comment and formatting are not code");
+  await Deno.writeTextFile(join(root, "lib/t.ts"), `export type T = string;\n`);
   const after = await hasher().hash(module);
   assertNotEquals(after.hash, before.hash);
   assertNotEquals(after.files["lib/t.ts"], before.files["lib/t.ts"]);

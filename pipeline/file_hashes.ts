@@ -1,9 +1,9 @@
 /**
- * Content hashes of files, memoised by path, size and mtime so that unchanged files are never reread.
+ * Digests of files, memoised by path, size and mtime so that unchanged files are never reread.
  *
- * Used for data files (`stage.files(params)`), for the stage code the code hash covers, and for verifying
- * cache entries' outputs. The memo is a small JSON file under the cache directory; losing it only costs
- * rehashing.
+ * Used with content sha256 for data files (`stage.files(params)`) and for verifying cache entries' outputs,
+ * and with the code fingerprint (`code_fingerprint.ts`) for the modules the code hash covers, each in its own
+ * memo. A memo is a small JSON file under the cache directory; losing it only costs rehashing.
  *
  * @module
  */
@@ -13,15 +13,16 @@ import { atomicWrite, readJsonIfExists } from "./_fs.ts";
 
 type MemoEntry = { size: number; mtime: number; sha256: string };
 
-/** A path → sha256 memo persisted at `memoPath`. */
+/** A path → digest memo persisted at `memoPath`. */
 export class FileHashes {
   #memo: Record<string, MemoEntry> = {};
   #loaded: Promise<void> | undefined;
   #dirty = false;
 
-  constructor(readonly memoPath: string) {}
+  /** `digest` maps a file's absolute path to its digest. @default the sha256 of its content */
+  constructor(readonly memoPath: string, readonly digest: (path: string) => Promise<string> = sha256File) {}
 
-  /** sha256 of the file at `path`, or `null` when it does not exist. */
+  /** The digest of the file at `path`, or `null` when it does not exist. */
   async hash(path: string): Promise<string | null> {
     await (this.#loaded ??= this.#load());
     const absolute = resolve(path);
@@ -35,7 +36,7 @@ export class FileHashes {
     const mtime = stat.mtime?.getTime() ?? 0;
     const known = this.#memo[absolute];
     if (known && known.size === stat.size && known.mtime === mtime) return known.sha256;
-    const sha256 = await sha256File(absolute);
+    const sha256 = await this.digest(absolute);
     this.#memo[absolute] = { size: stat.size, mtime, sha256 };
     this.#dirty = true;
     return sha256;

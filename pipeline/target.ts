@@ -6,6 +6,8 @@
 import { join, relative, resolve } from "node:path";
 import { detectBackend } from "./backend.ts";
 import { CodeHasher } from "./code_hash.ts";
+import { fingerprintFile } from "./code_fingerprint.ts";
+import { FileHashes } from "./file_hashes.ts";
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from "./engine_options.ts";
 import { type Experiment, loadExperiment } from "./experiment.ts";
 import { expandInstances } from "./instances.ts";
@@ -56,11 +58,12 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
   const instances = expandInstances(experiment, profile, kinds);
 
   const store = new Store(resolved.cacheDir);
+  const fingerprints = new FileHashes(join(resolved.cacheDir, "code_fingerprints.json"), fingerprintFile);
   const codeHasher = new CodeHasher({
     root: resolved.root,
     config: resolved.config,
     memoPath: join(resolved.cacheDir, "code_graphs.json"),
-    fileHashes: store.fileHashes,
+    fileHashes: fingerprints,
   });
   let detected: Promise<string> | undefined;
   const backend = () => detected ??= resolved.backend ? Promise.resolve(resolved.backend) : detectBackend();
@@ -109,6 +112,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     backend,
     saveMemos: async () => {
       await codeHasher.save();
+      await fingerprints.save();
       await store.fileHashes.save();
     },
   };
