@@ -6,7 +6,7 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { useBackend } from "../lib/tensor/backend.ts";
-import { hasHardwareGpu, webgpuCanReadSync } from "../lib/tensor/gpu_probe.ts";
+import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
 
 /** Which matrix-product kernels a measurement used. */
@@ -59,22 +59,23 @@ export function percentile(values: number[], p: number): number {
 }
 
 /**
- * Time `step` (synchronous: it must finish its device work, e.g. by reading a scalar) `iterations` times after
- * `warmup` untimed calls; returns the median and 10th/90th percentiles with the tensor counts around the runs.
+ * Time `step` (it must finish its device work before it returns or resolves, e.g. by reading a scalar)
+ * `iterations` times after `warmup` untimed calls; returns the median and 10th/90th percentiles with the tensor
+ * counts around the runs.
  */
-export function timeIt(
+export async function timeIt(
   label: { case: string; kernel: KernelChoice; kernelInfo?: string },
-  step: () => void,
+  step: () => void | Promise<void>,
   options: TimeOptions = {},
-): Timing {
+): Promise<Timing> {
   const warmup = options.warmup ?? 2;
   const iterations = options.iterations ?? 10;
-  for (let i = 0; i < warmup; i++) step();
+  for (let i = 0; i < warmup; i++) await step();
   const before = tf.memory().numTensors;
   const ms: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
-    step();
+    await step();
     ms.push(performance.now() - t0);
   }
   const after = tf.memory().numTensors;
@@ -98,10 +99,7 @@ function round(x: number): number {
 export async function useKernels(kernel: KernelChoice): Promise<string> {
   if (kernel === "webgpu") {
     await useBackend("webgpu");
-    const adapter =
-      await (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { description?: string } } | null> } })
-        .gpu?.requestAdapter();
-    return `webgpu (${adapter?.info?.description || "adapter"})`;
+    return `webgpu (${(await gpuAdapterDescription()).description})`;
   }
   await useBackend("wasm");
   unregisterFastKernels();
@@ -121,16 +119,9 @@ export async function availableKernels(notes: string[]): Promise<KernelChoice[]>
   const kernels: KernelChoice[] = ["stock", "fallback"];
   if (!info.startsWith("openblas")) notes.push(`fast kernel skipped: ${info}`);
   else kernels.push("fast");
-  if (!(await hasHardwareGpu())) {
-    notes.push(
-      "webgpu skipped: no hardware GPU adapter (none, or only a software fallback such as llvmpipe)",
-    );
-  } else if (!webgpuCanReadSync()) {
-    notes.push(
-      "webgpu skipped: tfjs-backend-webgpu cannot read tensors synchronously under this Deno (no OffscreenCanvas " +
-        "2-D context), and the train steps read the loss each step",
-    );
-  } else kernels.push("webgpu");
+  const adapter = await gpuAdapterDescription();
+  if (adapter.hardware) kernels.push("webgpu");
+  else notes.push(`webgpu skipped: ${adapter.description} (a software adapter is slower than wasm)`);
   return kernels;
 }
 

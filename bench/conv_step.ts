@@ -21,6 +21,7 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
+import { readScalars } from "../lib/tensor/readback.ts";
 import { ConvVsc, defaultConvVscConfig } from "../lib/vsc/conv/mod.ts";
 import { latentSpecFor } from "../lib/vsc/methods.ts";
 import {
@@ -73,12 +74,18 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
       const stepRng = rng.fork("noise");
       // The stock kernel takes tens of seconds per step here: fewer timed iterations keep the run bounded.
       const n = kernel === "stock" || kernel === "fallback" ? Math.min(iterations, 3) : iterations;
-      const timing = timeIt(
+      // The step ends with reading its loss, so its device work is finished.
+      const step = async () => {
+        const { loss } = model.trainStep(x, stepRng);
+        await readScalars([loss]);
+        loss.dispose();
+      };
+      const timing = await timeIt(
         { case: `${c.dataset} B=${c.batch} J=${c.samples}`, kernel, kernelInfo },
-        () => void model.trainStep(x, stepRng),
+        step,
         { iterations: n, warmup: 1 },
       );
-      timing.flops = await productFlops(() => void model.trainStep(x, stepRng));
+      timing.flops = await productFlops(step);
       timings.push(timing);
       x.dispose();
       model.dispose();

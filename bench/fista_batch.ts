@@ -67,13 +67,13 @@ export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
     const a = tf.tensor2d(problem.a, [D, K]), y = tf.tensor2d(problem.y, [B, D]);
     for (const [name, tol] of [["planted, tol 1e-3", 1e-3], ["500 iterations", -1]] as const) {
       let iterations = 0;
-      const t = timeIt({ case: name, kernel, kernelInfo }, () => {
-        const { codes, itstats } = solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
+      const t = await timeIt({ case: name, kernel, kernelInfo }, async () => {
+        const { codes, itstats } = await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
         iterations = itstats.iterations;
         codes.dispose();
       }, { iterations: flags.quick ? 3 : flags.iterations });
-      t.flops = await productFlops(() =>
-        solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol }).codes.dispose()
+      t.flops = await productFlops(async () =>
+        (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose()
       );
       t.extra = {
         fistaIterations: iterations,

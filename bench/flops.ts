@@ -38,7 +38,7 @@ export function productKernelFlops(
 }
 
 /** The product flops of one call of `step` (it runs once, under `tf.profile`). */
-export async function productFlops(step: () => void): Promise<number> {
+export async function productFlops(step: () => void | Promise<void>): Promise<number> {
   const info = await tf.profile(step);
   return info.kernels.reduce(
     (sum, k) => sum + productKernelFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]),

@@ -1,4 +1,5 @@
 /** Counted product flops against the linear step's flops worked out by hand from its shapes. */
+import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
 import { useKernels } from "./_harness.ts";
 import { productFlops, productKernelFlops } from "./flops.ts";
@@ -21,7 +22,9 @@ Deno.test("productFlops() of a linear J = 1 step equals the hand count (891 MFLO
   await useKernels("fallback");
   const model = paperModel("gaussian", 1);
   const x = patchBatch(new Rng(0));
-  const flops = await productFlops(() => model.trainStep(x, new Rng(1)));
+  const flops = await productFlops(async () =>
+    tf.dispose(Object.values(await model.trainStep(x, new Rng(1))))
+  );
   // Encoder 256→512→1024→512→256 plus 2 heads 256→256 at B = 100: forward 2B·Σ in·out; backward the same for
   // the weights plus the same for the inputs except the first layer's; decoder z Aᵀ and its gradient
   // 2·2·B·D·K; dictionary step (residual and gradient) 2·2·B·D·K.

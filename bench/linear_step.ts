@@ -11,6 +11,7 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
+import { readScalars } from "../lib/tensor/readback.ts";
 import { LinearVsc } from "../lib/vsc/linear_vsc.ts";
 import { VARIATIONAL_METHODS, type VariationalMethod } from "../lib/vsc/methods.ts";
 import { modelConfigOf, trainLinearDefaults } from "../stages/train_linear/params.ts";
@@ -63,10 +64,16 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
         const model = paperModel(method, J);
         const x = patchBatch(rng.fork("data"));
         const stepRng = rng.fork("noise");
-        const timing = timeIt({ case: `${method} J=${J}`, kernel, kernelInfo }, () => {
-          model.trainStep(x, stepRng);
-        }, { iterations: flags.iterations });
-        timing.flops = await productFlops(() => model.trainStep(x, stepRng));
+        // The step ends with the read a training loop makes each epoch, so its device work is finished.
+        const step = async () => {
+          const stats = await model.trainStep(x, stepRng);
+          await readScalars([stats.loss, stats.nonzero]);
+          tf.dispose([stats.loss, stats.nonzero]);
+        };
+        const timing = await timeIt({ case: `${method} J=${J}`, kernel, kernelInfo }, step, {
+          iterations: flags.iterations,
+        });
+        timing.flops = await productFlops(step);
         timings.push(timing);
         x.dispose();
         model.dispose();

@@ -27,7 +27,7 @@ export async function benchMemory(steps: number): Promise<BenchResult> {
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     const x = patchBatch(rng.fork(`batch${i % 800}`)); // a fresh batch per step, as in training
-    model.trainStep(x, rng);
+    tf.dispose(Object.values(await model.trainStep(x, rng)));
     x.dispose();
     peak = Math.max(peak, Deno.memoryUsage().rss);
   }

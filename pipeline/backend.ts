@@ -3,13 +3,22 @@
  *
  * @module
  */
-import { hasHardwareGpu, webgpuCanReadSync } from "../lib/tensor/gpu_probe.ts";
+import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
+
+/** What `--backend auto` (the default) chose, and why. */
+export interface BackendChoice {
+  backend: "webgpu" | "wasm";
+  /** The adapter, or why there is none that counts. */
+  reason: string;
+}
 
 /**
- * "webgpu" when `navigator.gpu` offers a hardware adapter and tfjs-backend-webgpu can read tensors back
- * synchronously here (see `webgpuCanReadSync`: not under Deno 2.9, so on a GPU machine the default is wasm),
- * else "wasm".
+ * "webgpu" when `navigator.gpu` offers a hardware adapter (a software fallback such as llvmpipe does not count:
+ * it is slower than wasm), else "wasm".
  */
-export async function detectBackend(): Promise<string> {
-  return webgpuCanReadSync() && await hasHardwareGpu() ? "webgpu" : "wasm";
+export async function detectBackend(): Promise<BackendChoice> {
+  const adapter = await gpuAdapterDescription();
+  return adapter.hardware
+    ? { backend: "webgpu", reason: `hardware adapter ${adapter.description}` }
+    : { backend: "wasm", reason: adapter.description };
 }

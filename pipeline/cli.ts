@@ -11,7 +11,7 @@ import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatReason } from "./reason.ts";
 
-const BACKENDS = ["wasm", "webgpu", "cpu"];
+const BACKENDS = ["auto", "wasm", "webgpu", "cpu"];
 
 /** Run the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -33,7 +33,11 @@ export async function main(args: string[]): Promise<number> {
     .option("--profile <name>", "profile from the experiment file (default: its default_profile)")
     .addOption(paramOption())
     .option("--jobs <n>", "parallel stage processes", positiveInt, navigator.hardwareConcurrency)
-    .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
+    .option(
+      "--backend <name>",
+      `compute backend: ${BACKENDS.join(", ")} (auto: webgpu on a hardware GPU adapter, else wasm)`,
+      backend,
+    )
     .option("--dry-run", "print the plan with reasons, run nothing")
     .option("--force <stage>", "rerun every instance of this stage (repeatable)", collect, [])
     .action(async (target: string, o) => {
@@ -48,7 +52,7 @@ export async function main(args: string[]): Promise<number> {
         profile: o.profile,
         params: o.param,
         jobs: o.jobs,
-        backend: o.backend,
+        backend: o.backend === "auto" ? undefined : o.backend,
         dryRun: o.dryRun,
         force: o.force,
         reporter: (event) => view.onEvent(event),
@@ -89,7 +93,11 @@ export async function main(args: string[]): Promise<number> {
     .description("every instance of a target: cached, stale and why, or never run")
     .option("--profile <name>", "profile from the experiment file")
     .addOption(paramOption())
-    .option("--backend <name>", `compute backend: ${BACKENDS.join(", ")}`, backend)
+    .option(
+      "--backend <name>",
+      `compute backend: ${BACKENDS.join(", ")} (auto: webgpu on a hardware GPU adapter, else wasm)`,
+      backend,
+    )
     .action(async (target: string, o) => {
       const { status } = await import("./status.ts");
       const lines = await status({
@@ -97,7 +105,7 @@ export async function main(args: string[]): Promise<number> {
         target,
         profile: o.profile,
         params: o.param,
-        backend: o.backend,
+        backend: o.backend === "auto" ? undefined : o.backend,
       });
       const width = Math.max(...lines.map((l) => l.id.length));
       for (const line of lines) console.log(`${line.id.padEnd(width)}  ${line.state}`);

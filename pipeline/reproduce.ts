@@ -72,6 +72,16 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     if (message) options.reporter?.({ type: "notice", kind, message });
   }
 
+  // Probing for a GPU costs time; a run that only reads the cache never needs it.
+  const anyRuns = items.some((item) => item.reason);
+  const backend = anyRuns ? await planned.backend() : "unused";
+  if (anyRuns) {
+    options.reporter?.({
+      type: "notice",
+      kind: "backend",
+      message: `${backend} (${await planned.backendReason()})`,
+    });
+  }
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
   result.outcomes = await execute(items, {
     store,
@@ -81,8 +91,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
       threadsPerStage: Math.max(1, Math.floor(navigator.hardwareConcurrency / jobs)),
     }),
     modules: planned.modules,
-    // Probing for a GPU costs time; a run that only reads the cache never needs it.
-    backend: items.some((item) => item.reason) ? await planned.backend() : "unused",
+    backend,
     jobs,
     onEvent: options.reporter,
   });

@@ -32,8 +32,9 @@ export interface KeyedTarget {
   modules: Map<string, string>;
   /** Kind name → loaded kind. */
   kinds: Map<string, StageKind>;
-  /** The backend stages receive; detected once, on first use. */
+  /** The backend stages receive, and why (the adapter `--backend auto` found); detected once, on first use. */
   backend: () => Promise<string>;
+  backendReason: () => Promise<string>;
   /** Persist the file and module-graph memos. */
   saveMemos(): Promise<void>;
 }
@@ -65,8 +66,13 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     memoPath: join(resolved.cacheDir, "code_graphs.json"),
     fileHashes: fingerprints,
   });
-  let detected: Promise<string> | undefined;
-  const backend = () => detected ??= resolved.backend ? Promise.resolve(resolved.backend) : detectBackend();
+  let detected: Promise<{ backend: string; reason: string }> | undefined;
+  const choice = () =>
+    detected ??= resolved.backend
+      ? Promise.resolve({ backend: resolved.backend, reason: "chosen with --backend" })
+      : detectBackend();
+  const backend = async () => (await choice()).backend;
+  const backendReason = async () => (await choice()).reason;
   const codes = new Map(
     await Promise.all(
       [...modules].map(async ([kind, module]) => [kind, await codeHasher.hash(module)] as const),
@@ -110,6 +116,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     modules,
     kinds,
     backend,
+    backendReason,
     saveMemos: async () => {
       await codeHasher.save();
       await fingerprints.save();

@@ -55,12 +55,13 @@ Deno.test("reproduce() after a param change reruns exactly that stage and its de
   ]);
 });
 
-Deno.test("reproduce() after editing a module only the scoring stage imports reruns it and its dependants only", async () => {
+Deno.test("reproduce() after editing the code of a module only the scoring stage imports reruns it and its dependants only; a comment reruns nothing", async () => {
   const root = await makeToyRoot();
   await run(root);
-  await Deno.writeTextFile(join(root, "lib/scoring.ts"), "// a comment changes the code hash\n", {
-    append: true,
-  });
+  // A comment is not code: nothing reruns.
+  await Deno.writeTextFile(join(root, "lib/scoring.ts"), "// a comment\n", { append: true });
+  assertEquals((await run(root)).ran, []);
+  await Deno.writeTextFile(join(root, "lib/scoring.ts"), "export const unused = 1;\n", { append: true });
   const lines = await status({ root, target: "toy" });
   assertEquals(lines.find((l) => l.id === "score[times=1]")!.state, "stale: code changed: lib/scoring.ts");
   assertEquals(

@@ -9,6 +9,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { hostCompute, onHostBackend } from "../tensor/host.ts";
+import { readFloats } from "../tensor/readback.ts";
 
 /** The objective's terms at a point, as named in the iteration statistics. */
 export interface ObjectiveTerms {
@@ -40,8 +41,8 @@ export interface ProximalProblem {
    * does the prox, the momentum step and both norms in one pass over host memory instead of ~10 kernels.
    */
   proxGHost?(v: Float32Array, out: Float32Array, step: number): void;
-  /** The objective's terms at x. */
-  terms(x: tf.Tensor2D): ObjectiveTerms;
+  /** The objective's terms at x (read back from the backend, hence a promise). */
+  terms(x: tf.Tensor2D): Promise<ObjectiveTerms>;
 }
 
 /** Options of {@link fista}. */
@@ -87,15 +88,15 @@ export interface FistaResult {
  * import { lasso } from "./lasso.ts";
  * await tf.ready();
  * // min_b ½‖y − b‖² + 1·|b| with A = I: the answer is soft(y, 1).
- * const problem = lasso(tf.tensor2d([[3, -0.5]]), tf.eye(2) as tf.Tensor2D, 1);
- * const { x, itstats } = fista(problem);
+ * const problem = await lasso(tf.tensor2d([[3, -0.5]]), tf.eye(2) as tf.Tensor2D, 1);
+ * const { x, itstats } = await fista(problem);
  * if (x.arraySync()[0].join() !== "2,0") throw new Error("wrong solution");
  * if (itstats.l1 !== 2 || itstats.objective !== 0.5 * (1 + 0.25) + 2) throw new Error("wrong stats");
  * x.dispose();
  * problem.dispose();
  * ```
  */
-export function fista(problem: ProximalProblem, options: FistaOptions = {}): FistaResult {
+export async function fista(problem: ProximalProblem, options: FistaOptions = {}): Promise<FistaResult> {
   const { maxIter = 500, tol = 1e-3 } = options;
   if (!(maxIter >= 1)) {
     throw new RangeError(`Cannot run fista: "maxIter" must be at least 1, received ${maxIter}`);
@@ -120,13 +121,9 @@ export function fista(problem: ProximalProblem, options: FistaOptions = {}): Fis
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
     const momentum = (t - 1) / tNext;
     // proximal gradient step at the extrapolated point z, then the momentum (extrapolation) step
-    const [xNew, zNew, diffSq, oldSq] = onHost ? hostStep(problem, z, xOld, step, momentum) : tf.tidy(() => {
-      const xk = problem.proxG(gradientStep(problem, z, step), step); // [B, K]
-      const diff = tf.sub(xk, xOld); // [B, K]
-      const zk = tf.add(xk, tf.mul(diff, momentum)) as tf.Tensor2D; // [B, K]
-      const [diffSq, oldSq] = tf.stack([tf.sum(tf.square(diff)), tf.sum(tf.square(xOld))]).dataSync(); // [2]
-      return [xk, zk, diffSq, oldSq] as const;
-    });
+    const [xNew, zNew, diffSq, oldSq] = onHost
+      ? hostStep(problem, z, xOld, step, momentum)
+      : await deviceStep(problem, z, xOld, step, momentum);
     xOld.dispose();
     z.dispose();
     x = xNew;
@@ -141,7 +138,29 @@ export function fista(problem: ProximalProblem, options: FistaOptions = {}): Fis
     if (zeroSteps === 2) iterations = maxIter;
   }
   z.dispose();
-  return { x, itstats: { iterations, relativeChange, ...problem.terms(x) } };
+  return { x, itstats: { iterations, relativeChange, ...await problem.terms(x) } };
+}
+
+/** One FISTA step as backend ops; the two norms of the stopping test are read back (one read per iteration). */
+async function deviceStep(
+  problem: ProximalProblem,
+  z: tf.Tensor2D,
+  xOld: tf.Tensor2D,
+  step: number,
+  momentum: number,
+): Promise<[tf.Tensor2D, tf.Tensor2D, number, number]> {
+  const [xk, zk, norms] = tf.tidy(() => {
+    const xk = problem.proxG(gradientStep(problem, z, step), step); // [B, K]
+    const diff = tf.sub(xk, xOld); // [B, K]
+    const zk = tf.add(xk, tf.mul(diff, momentum)) as tf.Tensor2D; // [B, K]
+    return [xk, zk, tf.stack([tf.sum(tf.square(diff)), tf.sum(tf.square(xOld))])] as const; // norms [2]
+  });
+  try {
+    const [diffSq, oldSq] = await readFloats(norms);
+    return [xk, zk, diffSq, oldSq];
+  } finally {
+    norms.dispose();
+  }
 }
 
 /** v = z − step·∇f(z) [B, K], fused when the problem offers it. */

@@ -15,7 +15,7 @@ function correlations(y: Float32Array, b: Float32Array, a: Float32Array, n: numb
   return matMul64(r, a, n, d, k); // [B, K]
 }
 
-Deno.test("fista() on the lasso meets the optimality (KKT) conditions after tight convergence", () => {
+Deno.test("fista() on the lasso meets the optimality (KKT) conditions after tight convergence", async () => {
   // Note: float32 tensors limit how well the conditions can hold; 2e-3·τ is ~100× the observed violation.
   const rng = new Rng(1);
   const [n, d, k, tau] = [8, 48, 64, 0.5];
@@ -24,7 +24,7 @@ Deno.test("fista() on the lasso meets the optimality (KKT) conditions after tigh
   const before = tf.memory().numTensors;
   const y = tf.tensor2d(yArr, [n, d]);
   const a = tf.tensor2d(aArr, [d, k]);
-  const { codes, itstats } = solveLasso(y, a, { tau, tol: 1e-7, maxIter: 20000 });
+  const { codes, itstats } = await solveLasso(y, a, { tau, tol: 1e-7, maxIter: 20000 });
   const b = codes.dataSync() as Float32Array;
   const c = correlations(yArr, b, aArr, n, d, k);
   let active = 0;
@@ -42,7 +42,7 @@ Deno.test("fista() on the lasso meets the optimality (KKT) conditions after tigh
   assertEquals(tf.memory().numTensors, before);
 });
 
-Deno.test("fista() on the lasso recovers a planted sparse code with a random unit-norm dictionary", () => {
+Deno.test("fista() on the lasso recovers a planted sparse code with a random unit-norm dictionary", async () => {
   // Noise-free y = A z with 3 of 64 atoms active (|z| in [1, 2]); with τ = 1e-3 the lasso bias is ~1e-3, so
   // the support is found exactly and values agree to 2e-2.
   const rng = new Rng(2);
@@ -52,7 +52,7 @@ Deno.test("fista() on the lasso recovers a planted sparse code with a random uni
   const yArr = Float32Array.from(matMul64(zArr, transpose64(aArr, d, k), n, k, d));
   const y = tf.tensor2d(yArr, [n, d]);
   const a = tf.tensor2d(aArr, [d, k]);
-  const { codes } = solveLasso(y, a, { tau, tol: 1e-6, maxIter: 5000 });
+  const { codes } = await solveLasso(y, a, { tau, tol: 1e-6, maxIter: 5000 });
   const b = codes.dataSync();
   for (let i = 0; i < n * k; i++) {
     assertEquals(Math.abs(b[i]) > 0.05, zArr[i] !== 0, `support differs at row ${Math.floor(i / k)}`);
@@ -61,14 +61,14 @@ Deno.test("fista() on the lasso recovers a planted sparse code with a random uni
   tf.dispose([y, a, codes]);
 });
 
-Deno.test("fista() reports objective = dataFit + τ·l1, matching an independent float64 evaluation", () => {
+Deno.test("fista() reports objective = dataFit + τ·l1, matching an independent float64 evaluation", async () => {
   const rng = new Rng(3);
   const [n, d, k, tau] = [5, 16, 24, 0.3];
   const aArr = randomUnitDictionary(rng.fork("A"), d, k);
   const yArr = rng.fork("Y").normalArray(n * d);
   const y = tf.tensor2d(yArr, [n, d]);
   const a = tf.tensor2d(aArr, [d, k]);
-  const { codes, itstats } = solveLasso(y, a, { tau });
+  const { codes, itstats } = await solveLasso(y, a, { tau });
   const b = codes.dataSync();
   const recon = matMul64(b, transpose64(aArr, d, k), n, k, d);
   let dataFit = 0;
@@ -82,14 +82,14 @@ Deno.test("fista() reports objective = dataFit + τ·l1, matching an independent
   tf.dispose([y, a, codes]);
 });
 
-Deno.test("fista() stops at maxIter and leaves no tensors behind", () => {
+Deno.test("fista() stops at maxIter and leaves no tensors behind", async () => {
   const rng = new Rng(4);
   const [n, d, k] = [4, 8, 12];
   const y = tf.tensor2d(rng.normalArray(n * d), [n, d]);
   const a = tf.tensor2d(randomUnitDictionary(rng, d, k), [d, k]);
   const before = tf.memory().numTensors;
-  const problem = lasso(y, a, 0.1);
-  const { x, itstats } = fista(problem, { maxIter: 3, tol: 0 });
+  const problem = await lasso(y, a, 0.1);
+  const { x, itstats } = await fista(problem, { maxIter: 3, tol: 0 });
   assertEquals(itstats.iterations, 3);
   x.dispose();
   problem.dispose();
@@ -97,17 +97,17 @@ Deno.test("fista() stops at maxIter and leaves no tensors behind", () => {
   tf.dispose([y, a]);
 });
 
-Deno.test("fista() follows the reference recursion step by step (ISTA step, then momentum)", () => {
+Deno.test("fista() follows the reference recursion step by step (ISTA step, then momentum)", async () => {
   // Two iterations by hand with A = 2·I (L = 4), y = [4, 1], τ = 2 (threshold τ/L = 0.5):
   // x0 = Aᵀy = [8, 2]; x1 = soft(x0 − (1/4)·Aᵀ(A x0 − y), 0.5) = soft([1, 0.25]… ) computed below.
   const y = tf.tensor2d([[4, 1]]);
   const a = tf.tensor2d([[2, 0], [0, 2]]);
-  const problem = lasso(y, a, 2);
-  const r1 = fista(problem, { maxIter: 1, tol: 0 });
+  const problem = await lasso(y, a, 2);
+  const r1 = await fista(problem, { maxIter: 1, tol: 0 });
   // grad at z = x0: Aᵀ(A x0 − y) = 2·([16, 4] − [4, 1]) = [24, 6]; v = [8, 2] − [6, 1.5] = [2, 0.5]; x1 = [1.5, 0]
   assertEquals(Array.from(r1.x.dataSync()), [1.5, 0]);
   // t2 = (1 + √5)/2, momentum (t1 − 1)/t2 = 0, so z2 = x1; x2 = soft(x1 − (1/4)·2·(2x1 − y), 0.5)
-  const r2 = fista(problem, { maxIter: 2, tol: 0 });
+  const r2 = await fista(problem, { maxIter: 2, tol: 0 });
   // grad at [1.5, 0]: 2·([3, 0] − [4, 1]) = [−2, −2]; v = [2, 0.5]; x2 = [1.5, 0] (the fixed point)
   assertEquals(Array.from(r2.x.dataSync()), [1.5, 0]);
   assertEquals(r2.itstats.relativeChange, 0);
@@ -115,17 +115,17 @@ Deno.test("fista() follows the reference recursion step by step (ISTA step, then
   problem.dispose();
 });
 
-Deno.test("fista() returns exact zeros when τ ≥ ‖Aᵀy‖∞ and reports the reference iteration count", () => {
+Deno.test("fista() returns exact zeros when τ ≥ ‖Aᵀy‖∞ and reports the reference iteration count", async () => {
   const y = tf.tensor2d([[0.1, -0.2]]);
   const a = tf.tensor2d([[1, 0], [0, 1]]);
-  const { codes, itstats } = solveLasso(y, a, { tau: 1 });
+  const { codes, itstats } = await solveLasso(y, a, { tau: 1 });
   assertEquals(Array.from(codes.dataSync()), [0, 0]);
   assertEquals(itstats.iterations, 500);
   assert(Number.isNaN(itstats.relativeChange), "0/0 must stay NaN as in numpy");
   tf.dispose([y, a, codes]);
 });
 
-Deno.test("fista() solves any ProximalProblem given only gradF and proxG (denoising: the answer is soft(c, τ))", () => {
+Deno.test("fista() solves any ProximalProblem given only gradF and proxG (denoising: the answer is soft(c, τ))", async () => {
   // min_x ½‖x − c‖² + τ‖x‖₁ has the closed-form solution soft(c, τ); L = 1.
   const c = tf.tensor2d([[3, -0.2, -4, 0.7]]);
   const tau = 0.5;
@@ -135,9 +135,9 @@ Deno.test("fista() solves any ProximalProblem given only gradF and proxG (denois
     gradF: (z: tf.Tensor2D) => tf.sub(z, c) as tf.Tensor2D,
     proxG: (v: tf.Tensor2D, step: number) =>
       tf.tidy(() => tf.sub(v, tf.clipByValue(v, -tau * step, tau * step))) as tf.Tensor2D,
-    terms: () => ({ objective: 0, dataFit: 0, l1: 0 }),
+    terms: () => Promise.resolve({ objective: 0, dataFit: 0, l1: 0 }),
   };
-  const { x } = fista(problem, { tol: 1e-9 });
+  const { x } = await fista(problem, { tol: 1e-9 });
   const got = x.dataSync();
   [2.5, 0, -3.5, 0.2].forEach((v, i) => assertAlmostEquals(got[i], v, 1e-6));
   tf.dispose([x, c]);
@@ -151,9 +151,9 @@ Deno.test("fista()'s host step (prox, momentum and norms in one pass) equals the
   for (const backend of ["cpu", "wasm"] as const) {
     await useBackend(backend);
     const y = tf.tensor2d(yArr, [n, d]), a = tf.tensor2d(aArr, [d, k]);
-    const problem = lasso(y, a, 0.3);
-    const host = fista(problem, { tol: 1e-5, maxIter: 300 });
-    const ops = fista({ ...problem, proxGHost: undefined }, { tol: 1e-5, maxIter: 300 });
+    const problem = await lasso(y, a, 0.3);
+    const host = await fista(problem, { tol: 1e-5, maxIter: 300 });
+    const ops = await fista({ ...problem, proxGHost: undefined }, { tol: 1e-5, maxIter: 300 });
     assert(Math.abs(host.itstats.iterations - ops.itstats.iterations) <= 1, `iterations on ${backend}`);
     const [hx, ox] = [host.x.dataSync(), ops.x.dataSync()];
     for (let i = 0; i < hx.length; i++) assertAlmostEquals(hx[i], ox[i], 1e-4, `x[${i}] on ${backend}`);

@@ -8,6 +8,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { readFloats } from "../tensor/readback.ts";
 import {
   fista,
   type FistaOptions,
@@ -51,7 +52,7 @@ export interface LassoOptions {
  * import { tf } from "../tensor/tf.ts";
  * import { lasso } from "./lasso.ts";
  * await tf.ready();
- * const problem = lasso(tf.tensor2d([[1, 2]]), tf.tensor2d([[2, 0], [0, 1]]), 0.5);
+ * const problem = await lasso(tf.tensor2d([[1, 2]]), tf.tensor2d([[2, 0], [0, 1]]), 0.5);
  * if (Math.abs(problem.lipschitz - 4) > 1e-9) throw new Error("wrong Lipschitz constant");
  * const x0 = problem.start();
  * if (x0.arraySync()[0].join() !== "2,2") throw new Error("wrong start");
@@ -59,14 +60,19 @@ export interface LassoOptions {
  * problem.dispose();
  * ```
  */
-export function lasso(y: tf.Tensor2D, a: tf.Tensor2D, tau: number, options: LassoOptions = {}): LassoProblem {
+export async function lasso(
+  y: tf.Tensor2D,
+  a: tf.Tensor2D,
+  tau: number,
+  options: LassoOptions = {},
+): Promise<LassoProblem> {
   if (y.rank !== 2 || a.rank !== 2 || y.shape[1] !== a.shape[0]) {
     throw new RangeError(
       `Cannot build lasso: "y" [B, D] and "a" [D, K] must agree on D, received [${y.shape}] and [${a.shape}]`,
     );
   }
   if (!(tau >= 0)) throw new RangeError(`Cannot build lasso: "tau" must be non-negative, received ${tau}`);
-  const lipschitz = options.lipschitz ?? spectralNormSquared(a).value;
+  const lipschitz = options.lipschitz ?? (await spectralNormSquared(a)).value;
   const step = 1 / lipschitz;
   const [at, gram, yA, stepMatrix, stepOffset] = tf.tidy(() => {
     const at = tf.transpose(a) as tf.Tensor2D; // [K, D]
@@ -88,14 +94,17 @@ export function lasso(y: tf.Tensor2D, a: tf.Tensor2D, tau: number, options: Lass
         : tf.tidy(() => tf.sub(z, tf.mul(tf.sub(tf.matMul(z, gram), yA), s))),
     proxG: (v, step) => softThreshold(v, tau * step),
     proxGHost: (v, out, step) => softThresholdInto(v, tau * step, out),
-    terms(x): ObjectiveTerms {
+    async terms(x): Promise<ObjectiveTerms> {
       const parts = tf.tidy(() => {
         const residual = tf.sub(y, tf.matMul(x, at)); // [B, D]
         return tf.stack([tf.mul(tf.sum(tf.square(residual)), 0.5), tf.sum(tf.abs(x))]); // [2]
       });
-      const [dataFit, l1] = parts.dataSync();
-      parts.dispose();
-      return { objective: dataFit + tau * l1, dataFit, l1 };
+      try {
+        const [dataFit, l1] = await readFloats(parts);
+        return { objective: dataFit + tau * l1, dataFit, l1 };
+      } finally {
+        parts.dispose();
+      }
     },
     dispose() {
       at.dispose();
@@ -125,19 +134,19 @@ export interface SolveLassoOptions extends FistaOptions, LassoOptions {
  * import { tf } from "../tensor/tf.ts";
  * import { solveLasso } from "./lasso.ts";
  * await tf.ready();
- * const { codes, itstats } = solveLasso(tf.tensor2d([[3, -0.5]]), tf.eye(2) as tf.Tensor2D, { tau: 1 });
+ * const { codes, itstats } = await solveLasso(tf.tensor2d([[3, -0.5]]), tf.eye(2) as tf.Tensor2D, { tau: 1 });
  * if (codes.arraySync()[0].join() !== "2,0" || itstats.iterations !== 2) throw new Error("wrong solve");
  * codes.dispose();
  * ```
  */
-export function solveLasso(
+export async function solveLasso(
   y: tf.Tensor2D,
   a: tf.Tensor2D,
   options: SolveLassoOptions,
-): { codes: tf.Tensor2D; itstats: FistaStats } {
-  const problem = lasso(y, a, options.tau, options);
+): Promise<{ codes: tf.Tensor2D; itstats: FistaStats }> {
+  const problem = await lasso(y, a, options.tau, options);
   try {
-    const { x, itstats } = fista(problem, options);
+    const { x, itstats } = await fista(problem, options);
     return { codes: x, itstats };
   } finally {
     problem.dispose();

@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { readFloats } from "../tensor/readback.ts";
 
 /** Options of {@link spectralNormSquared}. */
 export interface SpectralNormOptions {
@@ -40,20 +41,28 @@ export interface SpectralNormResult {
  * @example
  * ```ts
  * import { tf } from "../tensor/tf.ts";
+import { readFloats } from "../tensor/readback.ts";
  * import { spectralNormSquared } from "./spectral_norm.ts";
  * await tf.ready();
  * const a = tf.tensor2d([[3, 0], [0, 1]]);
- * const { value } = spectralNormSquared(a);
+ * const { value } = await spectralNormSquared(a);
  * if (Math.abs(value - 9) > 1e-9) throw new Error(`expected 9, got ${value}`);
  * a.dispose();
  * ```
  */
-export function spectralNormSquared(a: tf.Tensor2D, options: SpectralNormOptions = {}): SpectralNormResult {
+export async function spectralNormSquared(
+  a: tf.Tensor2D,
+  options: SpectralNormOptions = {},
+): Promise<SpectralNormResult> {
   const k = a.shape[1];
   const { tol = 1e-10, maxIter = k } = options;
   const gram = tf.tidy(() => tf.matMul(tf.transpose(a), a)); // [K, K]
-  const g = new Float64Array(gram.dataSync()); // the typed-array constructor: `from` is ~10× slower
-  gram.dispose();
+  let g: Float64Array;
+  try {
+    g = new Float64Array(await readFloats(gram)); // the typed-array constructor: `from` is ~10× slower
+  } finally {
+    gram.dispose();
+  }
   const q = new Float64Array(k);
   if (options.v0) {
     if (options.v0.length !== k) {

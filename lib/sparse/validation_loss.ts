@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { readFloats } from "../tensor/readback.ts";
 
 /** Options of {@link validationLoss}. */
 export interface ValidationLossOptions {
@@ -41,18 +42,19 @@ export interface ValidationLossParts {
  * @example
  * ```ts
  * import { tf } from "../tensor/tf.ts";
+import { readFloats } from "../tensor/readback.ts";
  * import { validationLoss } from "./validation_loss.ts";
  * await tf.ready();
  * // A = I, x = [1, 0], b = [0, 0]: recon ½, l1 0, ‖A‖²_F = 2
- * const parts = validationLoss(tf.eye(2) as tf.Tensor2D, { x: tf.tensor2d([[1, 0]]), codes: tf.zeros([1, 2]) });
+ * const parts = await validationLoss(tf.eye(2) as tf.Tensor2D, { x: tf.tensor2d([[1, 0]]), codes: tf.zeros([1, 2]) });
  * if (parts.recon !== 0.5 || parts.l1 !== 0 || Math.abs(parts.total - 0.502) > 1e-9) throw new Error("wrong");
  * ```
  */
-export function validationLoss(
+export async function validationLoss(
   a: tf.Tensor2D,
   batches: { x: tf.Tensor2D; codes: tf.Tensor2D } | Iterable<{ x: tf.Tensor2D; codes: tf.Tensor2D }>,
   options: ValidationLossOptions = {},
-): ValidationLossParts {
+): Promise<ValidationLossParts> {
   const { lambda = 20, gammaEval = 1e-3 } = options;
   const list = Symbol.iterator in batches ? [...batches] : [batches];
   const at = tf.transpose(a); // [K, D]
@@ -68,7 +70,7 @@ export function validationLoss(
         const residual = tf.sub(x, tf.matMul(codes, at)); // [B, D]
         return tf.stack([tf.mul(tf.sum(tf.square(residual)), 0.5), tf.sum(tf.abs(codes))]); // [2]
       });
-      const [r, l] = sums.dataSync();
+      const [r, l] = await readFloats(sums);
       sums.dispose();
       sumRecon += r;
       sumL1 += l;
@@ -79,7 +81,7 @@ export function validationLoss(
   }
   if (n === 0) throw new RangeError("Cannot compute validationLoss: there are no data");
   const frobSq = tf.tidy(() => tf.sum(tf.square(a)));
-  const frobenius = gammaEval * frobSq.dataSync()[0];
+  const frobenius = gammaEval * (await readFloats(frobSq))[0];
   frobSq.dispose();
   const recon = sumRecon / n, l1 = sumL1 / n;
   return { recon, l1, frobenius, total: recon + lambda * l1 + frobenius, n };

@@ -1,49 +1,51 @@
 /**
- * What this runtime offers the webgpu backend: a hardware adapter, and synchronous reads. No tfjs import, so the
- * pipeline engine can ask while planning.
- *
- * Synchronous reads: tfjs-backend-webgpu 4.22 implements `dataSync` by drawing the GPU buffer into
- * `OffscreenCanvas` contexts and reading the pixels back through a 2-D context. Deno 2.9 has `OffscreenCanvas`
- * but no 2-D context (`getContext("2d")` is null), so there `dataSync` fails — asynchronously, as an uncaught
- * rejection that ends the process. The training code reads values synchronously (the loss each step, FISTA's
- * stopping test), so webgpu is only usable where {@linkcode webgpuCanReadSync} is true.
+ * What `navigator.gpu` offers here, without importing tfjs, so the pipeline engine can ask while planning.
  *
  * @module
  */
 
-/**
- * Whether `navigator.gpu` offers a hardware (non-fallback) adapter; a probe that takes over 3 s counts as none
- * (some drivers hang).
- */
-export async function hasHardwareGpu(): Promise<boolean> {
-  type Adapter = { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } } | null;
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<Adapter> } }).gpu;
-  if (!gpu) return false;
-  const timeout = new Promise<null>((resolve) => {
-    const timer = setTimeout(() => resolve(null), 3000);
-    Deno.unrefTimer(timer);
-  });
-  try {
-    const adapter = await Promise.race([gpu.requestAdapter(), timeout]);
-    return adapter !== null && !(adapter.isFallbackAdapter ?? adapter.info?.isFallbackAdapter ?? false);
-  } catch {
-    return false;
-  }
+/** The adapter `navigator.gpu` returns, described. */
+export interface AdapterDescription {
+  /** A real GPU: an adapter that is not a software fallback (such as llvmpipe). */
+  hardware: boolean;
+  /** Vendor, architecture and device when the adapter says, or why there is none. */
+  description: string;
 }
 
 /**
- * True when an `OffscreenCanvas` 2-D context exists, which tfjs-backend-webgpu's `dataSync` needs.
+ * The adapter `navigator.gpu` offers, or why there is none; a probe that takes over 3 s counts as none (some
+ * drivers hang).
  *
  * @example
  * ```ts
- * import { webgpuCanReadSync } from "./gpu_probe.ts";
- * if (typeof webgpuCanReadSync() !== "boolean") throw new Error("a yes or no");
+ * import { gpuAdapterDescription } from "./gpu_probe.ts";
+ * const { hardware, description } = await gpuAdapterDescription();
+ * if (typeof hardware !== "boolean" || description === "") throw new Error("a yes or no, and a description");
  * ```
  */
-export function webgpuCanReadSync(): boolean {
+export async function gpuAdapterDescription(): Promise<AdapterDescription> {
+  type Info = { vendor?: string; architecture?: string; device?: string; description?: string };
+  type Adapter = { isFallbackAdapter?: boolean; info?: Info & { isFallbackAdapter?: boolean } } | null;
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<Adapter> } }).gpu;
+  if (!gpu) return { hardware: false, description: "no navigator.gpu in this runtime" };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    const t = setTimeout(() => resolve("timeout"), 3000);
+    Deno.unrefTimer(t as unknown as number);
+    timer = t;
+  });
   try {
-    return typeof OffscreenCanvas === "function" && new OffscreenCanvas(1, 1).getContext("2d") !== null;
-  } catch {
-    return false;
+    const adapter = await Promise.race([gpu.requestAdapter(), timeout]);
+    if (adapter === "timeout") return { hardware: false, description: "the GPU adapter probe took over 3 s" };
+    if (adapter === null) return { hardware: false, description: "no WebGPU adapter" };
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(" ") ||
+      "unnamed adapter";
+    const fallback = adapter.isFallbackAdapter ?? info.isFallbackAdapter ?? false;
+    return { hardware: !fallback, description: fallback ? `only a software adapter (${name})` : name };
+  } catch (error) {
+    return { hardware: false, description: `the GPU adapter probe failed: ${(error as Error).message}` };
+  } finally {
+    clearTimeout(timer);
   }
 }

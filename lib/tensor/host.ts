@@ -59,7 +59,13 @@ export function hostCompute(
       throw new TypeError(`Cannot run hostCompute: input ${i} must be float32, received ${t.dtype}`);
     }
   }
+  if (!onHostBackend()) {
+    throw new Error(
+      `Cannot run hostCompute on backend "${tf.getBackend()}": its loops need the tensors in host memory`,
+    );
+  }
   if (tf.getBackend() !== "wasm") {
+    // cpu: its tensors live in host memory, so these reads are copies, never a device round trip.
     const outs = outputShapes.map((s) => new Float32Array(size(s)));
     fn(inputs.map((t) => t.dataSync() as Float32Array), outs);
     return outs.map((v, i) => tf.tensor(v, [...outputShapes[i]], "float32"));

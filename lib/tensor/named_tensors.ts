@@ -5,6 +5,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
+import { readFloats } from "./readback.ts";
 
 /** Where each named tensor lies in the flat buffer. */
 export interface TensorIndexEntry {
@@ -20,15 +21,16 @@ export interface TensorIndexEntry {
  * ```ts
  * import { packTensors, unpackTensors } from "./named_tensors.ts";
  * import { tf } from "./tf.ts";
+import { readFloats } from "./readback.ts";
  * await tf.setBackend("cpu");
- * const packed = packTensors({ w: tf.tensor2d([[1, 2], [3, 4]]) });
+ * const packed = await packTensors({ w: tf.tensor2d([[1, 2], [3, 4]]) });
  * const back = unpackTensors(packed.index, packed.data);
- * if (back.w.arraySync()[1][0] !== 3) throw new Error("round trip failed");
+ * if ((back.w.arraySync() as number[][])[1][0] !== 3) throw new Error("round trip failed");
  * ```
  */
-export function packTensors(
+export async function packTensors(
   named: Record<string, tf.Tensor>,
-): { index: TensorIndexEntry[]; data: Float32Array } {
+): Promise<{ index: TensorIndexEntry[]; data: Float32Array }> {
   const names = Object.keys(named).sort();
   const index: TensorIndexEntry[] = [];
   let offset = 0;
@@ -37,7 +39,7 @@ export function packTensors(
     offset += named[name].size;
   }
   const data = new Float32Array(offset);
-  for (const entry of index) data.set(named[entry.name].dataSync() as Float32Array, entry.offset);
+  for (const entry of index) data.set(await readFloats(named[entry.name]), entry.offset);
   return { index, data };
 }
 

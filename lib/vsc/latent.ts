@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { tf } from "../tensor/tf.ts";
 import { onHostBackend } from "../tensor/host.ts";
 import type { Rng } from "../tensor/rng.ts";
 import {
@@ -102,5 +103,14 @@ export function sampleLatent(
   sched: Schedule,
 ): LatentSample {
   validate(p, spec, J, sched);
-  return (onHostBackend() ? sampleLatentFused : sampleLatentGraph)(p, spec, J, rng, sched);
+  if (onHostBackend()) return sampleLatentFused(p, spec, J, rng, sched);
+  if (spec.threshold === "learned") {
+    // The Gamma draws of a learned λ (and their implicit gradients) are computed on the host; on a GPU backend
+    // that would be a synchronous read inside the graph, which tfjs-webgpu cannot do under Deno.
+    throw new Error(
+      `Cannot sample a learned threshold on backend "${tf.getBackend()}": its Gamma sampler runs on the host; ` +
+        "use --backend wasm for the thresholded +Gamma methods",
+    );
+  }
+  return sampleLatentGraph(p, spec, J, rng, sched);
 }

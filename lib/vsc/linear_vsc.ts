@@ -16,6 +16,7 @@
 import { tf } from "../tensor/tf.ts";
 import { matMulT } from "../tensor/kernels.ts";
 import { NesterovMomentum } from "../tensor/momentum.ts";
+import { readFloats } from "../tensor/readback.ts";
 import type { Rng } from "../tensor/rng.ts";
 import {
   headNames,
@@ -68,12 +69,15 @@ export interface LinearVscConfig extends LatentScheduleConfig {
   // Laplace/slab scale warm-up w and concrete temperature τ (protocol §1.7): see LatentScheduleConfig.
 }
 
-/** Statistics of one training iteration. */
+/**
+ * Statistics of one training iteration, as scalar tensors the caller owns: loops read them in batches
+ * (`readScalars`), not each step, so that a GPU is not stalled every iteration.
+ */
 export interface StepStats {
   /** Encoder objective (pixel-mean MSE + β·ΣKL of the selected sample), or FISTA's objective per patch. */
-  loss: number;
+  loss: tf.Scalar;
   /** Fraction of non-zero code entries in the batch. */
-  nonzero: number;
+  nonzero: tf.Scalar;
 }
 
 /** Codes of a batch at evaluation, with what the metrics need. Plain arrays: the caller accumulates them. */
@@ -129,26 +133,26 @@ export class LinearVsc {
     return latentSchedule(this.iteration, prior === "laplace" || prior === "spike_slab", this.config);
   }
 
-  /** One training iteration on a batch x [B, D]. */
-  trainStep(x: tf.Tensor2D, rng: Rng): StepStats {
+  /** One training iteration on a batch x [B, D]; its statistics as tensors (the caller disposes them). */
+  async trainStep(x: tf.Tensor2D, rng: Rng): Promise<StepStats> {
     const c = this.config;
     const dictLr = dictionaryLearningRate(this.epoch, { initial: c.dictLr, decay: c.dictLrDecay });
     let codes: tf.Tensor2D;
     let weights: tf.Tensor2D;
-    let loss: number;
+    let loss: tf.Scalar;
     if (this.encoder === null) {
       // FISTA baseline: MAP codes at the warmed-up λ, weight 1 per datum.
       const tau = c.fistaLambda *
         fistaLambdaWarmup(this.iteration, { initial: c.fistaWarmupStart, increment: c.fistaWarmupIncrement });
-      const solved = solveLasso(x, this.dictionary, {
+      const solved = await solveLasso(x, this.dictionary, {
         tau,
         maxIter: c.fistaMaxIter,
         tol: c.fistaTol,
-        lipschitz: this.#lipschitz(),
+        lipschitz: await this.#lipschitz(),
       });
       codes = solved.codes;
       weights = tf.ones([x.shape[0], 1]);
-      loss = solved.itstats.objective / x.shape[0];
+      loss = tf.scalar(solved.itstats.objective / x.shape[0]);
     } else {
       // 1. Encoder step.
       const lr = cycleLearningRate(this.iteration, {
@@ -163,7 +167,7 @@ export class LinearVsc {
       loss = out.loss;
     }
     // 2. Dictionary step with the codes of that same forward pass.
-    const nonzero = tf.tidy(() => tf.mean(tf.cast(tf.notEqual(codes, 0), "float32")).dataSync()[0]);
+    const nonzero = tf.tidy(() => tf.mean(tf.cast(tf.notEqual(codes, 0), "float32")) as tf.Scalar);
     if (c.selection === "max" && weights.shape[1] > 1) {
       // One-hot weights: the step only sees each datum's selected sample, so pass just those (J× fewer flops).
       [codes, weights] = selectedSamples(codes, weights);
@@ -182,8 +186,8 @@ export class LinearVsc {
   }
 
   /** ‖A‖₂² by Lanczos, started from the previous call's top eigenvector (A moves little per step). */
-  #lipschitz(): number {
-    const { value, vector } = spectralNormSquared(this.dictionary, { v0: this.#topEigenvector });
+  async #lipschitz(): Promise<number> {
+    const { value, vector } = await spectralNormSquared(this.dictionary, { v0: this.#topEigenvector });
     this.#topEigenvector = vector;
     return value;
   }
@@ -216,12 +220,10 @@ export class LinearVsc {
       klPerLatent = tf.keep(latent.klPerLatent);
       return obj.loss;
     };
-    let loss: number;
+    let loss: tf.Scalar;
     let encoderGrads: tf.NamedTensorMap = {};
     if (mode === "eval") {
-      const value = tf.tidy(objective);
-      loss = value.dataSync()[0];
-      value.dispose();
+      loss = tf.tidy(objective);
     } else {
       const { value, grads } = tf.variableGrads(objective, this.encoder!.variables());
       if (mode === "train") {
@@ -230,8 +232,7 @@ export class LinearVsc {
       } else {
         encoderGrads = grads;
       }
-      loss = value.dataSync()[0];
-      value.dispose();
+      loss = value;
     }
     return { z, weights, perSample, klPerLatent, loss, encoderGrads };
   }
@@ -243,44 +244,49 @@ export class LinearVsc {
    * order) and the dictionary's data-term gradient (1/B) Σ_i Σ_j w_ij (x_i − A z_ij) z_ijᵀ (row-major [D, K]).
    * Variational methods only.
    */
-  gradientSample(x: tf.Tensor2D, rng: Rng): { encoder: Float32Array; dictionary: Float32Array } {
+  async gradientSample(
+    x: tf.Tensor2D,
+    rng: Rng,
+  ): Promise<{ encoder: Float32Array; dictionary: Float32Array }> {
     const c = this.config;
     if (this.encoder === null) throw new TypeError(`Cannot sample encoder gradients of method "${c.method}"`);
     const out = this.#forward(x, c.samples, rng, { warmup: 1, temperature: c.temperatureMin }, "grads");
     const dict = dictionaryGradient(this.dictionary, { x, z: out.z, w: out.weights });
-    const parts = this.encoder.variables().map((v) => out.encoderGrads[v.name].dataSync() as Float32Array);
-    const encoder = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      encoder.set(p, offset);
-      offset += p.length;
-    }
-    const dictionary = dict.dataSync() as Float32Array;
-    tf.dispose([dict, out.z, out.weights, out.perSample, out.klPerLatent]);
+    // One flat tensor of every encoder gradient, read with the dictionary's in two reads.
+    const flat = tf.tidy(() =>
+      tf.concat(this.encoder!.variables().map((v) => tf.reshape(out.encoderGrads[v.name], [-1])))
+    );
+    tf.dispose([out.loss, out.z, out.weights, out.perSample, out.klPerLatent]);
     tf.dispose(out.encoderGrads);
-    return { encoder, dictionary };
+    try {
+      return { encoder: await readFloats(flat), dictionary: await readFloats(dict) };
+    } finally {
+      tf.dispose([flat, dict]);
+    }
   }
 
   /**
    * Codes for evaluation (protocol §1.9, 2.8): the selected (best-of-J) thresholded sample per datum, with warm-ups
    * ramped to their final values; FISTA codes at the full λ for the baseline.
    */
-  encode(x: tf.Tensor2D, J: number, rng: Rng): EncodedBatch {
+  async encode(x: tf.Tensor2D, J: number, rng: Rng): Promise<EncodedBatch> {
     const c = this.config;
     if (this.encoder === null) {
-      const { codes } = solveLasso(x, this.dictionary, {
+      const { codes } = await solveLasso(x, this.dictionary, {
         tau: c.fistaLambda,
         maxIter: c.fistaMaxIter,
         tol: c.fistaTol,
-        lipschitz: this.#lipschitz(),
+        lipschitz: await this.#lipschitz(),
       });
-      const out = {
-        codes: codes.dataSync() as Float32Array,
-        perSample: new Float32Array(),
-        klPerLatent: new Float32Array(),
-      };
-      codes.dispose();
-      return out;
+      try {
+        return {
+          codes: await readFloats(codes),
+          perSample: new Float32Array(),
+          klPerLatent: new Float32Array(),
+        };
+      } finally {
+        codes.dispose();
+      }
     }
     // Evaluation ramps the warm-up to 1 and the temperature to 0.01, as the authors' ramp_hyperparams().
     const out = this.#forward(x, J, rng, { warmup: 1, temperature: 0.01 }, "eval");
@@ -295,13 +301,15 @@ export class LinearVsc {
         ? tf.sum(tf.mul(z3, w3), 1)
         : tf.squeeze(tf.slice(z3, [0, 0, 0], [B, 1, K]), [1]);
     });
-    const result = {
-      codes: selected.dataSync() as Float32Array,
-      perSample: out.perSample.dataSync() as Float32Array,
-      klPerLatent: out.klPerLatent.dataSync() as Float32Array,
-    };
-    tf.dispose([selected, out.z, out.weights, out.perSample, out.klPerLatent]);
-    return result;
+    try {
+      return {
+        codes: await readFloats(selected),
+        perSample: await readFloats(out.perSample),
+        klPerLatent: await readFloats(out.klPerLatent),
+      };
+    } finally {
+      tf.dispose([selected, out.loss, out.z, out.weights, out.perSample, out.klPerLatent]);
+    }
   }
 
   /** Tensors to save, by name. */

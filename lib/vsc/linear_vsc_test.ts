@@ -1,6 +1,7 @@
 import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
 import { Rng } from "../tensor/rng.ts";
+import { readScalars } from "../tensor/readback.ts";
 import { LinearVsc, type LinearVscConfig } from "./linear_vsc.ts";
 import { latentSpecFor, type VariationalMethod } from "./methods.ts";
 
@@ -50,13 +51,14 @@ function batch(rng: Rng, n: number): tf.Tensor2D {
 const METHODS = ["fista", "gaussian", "spike_slab", "thr_gaussian_gamma", "thr_laplacian"] as const;
 
 for (const method of METHODS) {
-  Deno.test(`LinearVsc.trainStep of ${method} leaves the live tensor count unchanged`, () => {
+  Deno.test(`LinearVsc.trainStep of ${method} leaves the live tensor count unchanged`, async () => {
     const rng = new Rng(1);
     const model = new LinearVsc(config(method, method === "fista" ? 1 : 3), rng.fork("model"));
     const x = batch(rng, 10);
-    model.trainStep(x, rng); // the optimizer allocates its slots on the first step
+    const step = async () => tf.dispose(Object.values(await model.trainStep(x, rng)));
+    await step(); // the optimizer allocates its slots on the first step
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) model.trainStep(x, rng);
+    for (let i = 0; i < 3; i++) await step();
     model.endEpoch();
     const after = tf.memory().numTensors;
     x.dispose();
@@ -65,11 +67,11 @@ for (const method of METHODS) {
   });
 }
 
-Deno.test("LinearVsc.encode returns one code row per datum and exact zeros for a thresholded method", () => {
+Deno.test("LinearVsc.encode returns one code row per datum and exact zeros for a thresholded method", async () => {
   const rng = new Rng(2);
   const model = new LinearVsc(config("thr_laplacian", 4), rng.fork("model"));
   const x = batch(rng, 6);
-  const out = model.encode(x, 4, rng);
+  const out = await model.encode(x, 4, rng);
   x.dispose();
   model.dispose();
   if (out.codes.length !== 6 * D || out.perSample.length !== 6 * 4 || out.klPerLatent.length !== 6 * D) {
@@ -78,13 +80,19 @@ Deno.test("LinearVsc.encode returns one code row per datum and exact zeros for a
   if (!out.codes.some((v) => v === 0)) throw new Error("a thresholded code should contain exact zeros");
 });
 
-Deno.test("LinearVsc training lowers the Gaussian VAE's objective on a fixed batch", () => {
+Deno.test("LinearVsc training lowers the Gaussian VAE's objective on a fixed batch", async () => {
   const rng = new Rng(3);
   const model = new LinearVsc({ ...config("gaussian", 1), totalIterations: 200 }, rng.fork("model"));
   const x = batch(rng, 20);
-  const first = model.trainStep(x, rng).loss;
+  const lossOf = async () => {
+    const { loss, nonzero } = await model.trainStep(x, rng);
+    const [value] = await readScalars([loss]);
+    tf.dispose([loss, nonzero]);
+    return value;
+  };
+  const first = await lossOf();
   let last = first;
-  for (let i = 0; i < 150; i++) last = model.trainStep(x, rng).loss;
+  for (let i = 0; i < 150; i++) last = await lossOf();
   x.dispose();
   model.dispose();
   if (!(last < 0.8 * first)) throw new Error(`objective went from ${first} to ${last}`);

@@ -94,7 +94,7 @@ export const stage: StageKind<DictEstimateParams> = {
     for (let s = 0; s < n; s += p.eval_batch) {
       const m = Math.min(p.eval_batch, n - s);
       const x = tf.tensor4d(sliceImages(test, s, m), [m, h, w, c]);
-      z.set(model.encodeSelect(x, rng, p.eval_samples).codes, s * K);
+      z.set((await model.encodeSelect(x, rng, p.eval_samples)).codes, s * K);
       x.dispose();
       ctx.progress({ done: s + m, total: n, unit: "image" });
     }

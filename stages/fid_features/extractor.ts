@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { tf } from "../../lib/tensor/tf.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readFloats } from "../../lib/tensor/readback.ts";
 import { FeatureNet, type FeatureNetConfig } from "./feature_net.ts";
 import { loadGraphModelFromDir } from "./graph_model.ts";
 import type { TensorIndexEntry } from "../../lib/tensor/named_tensors.ts";
@@ -80,14 +81,14 @@ export async function loadFeatureExtractor(dir: string): Promise<FeatureExtracto
   return {
     label: desc.label,
     dim: desc.dim,
-    features(images, shape, batch = 100) {
+    async features(images, shape, batch = 100) {
       const [n, h, w, c] = shape;
       const per = h * w * c;
       const out = new Float32Array(n * desc.dim);
       for (let s = 0; s < n; s += batch) {
         const m = Math.min(batch, n - s);
         const f = tf.tidy(() => embed(tf.tensor4d(images.subarray(s * per, (s + m) * per), [m, h, w, c])));
-        const v = f.dataSync();
+        const v = await readFloats(f);
         if (v.length !== m * desc.dim) {
           f.dispose();
           throw new RangeError(
@@ -99,7 +100,7 @@ export async function loadFeatureExtractor(dir: string): Promise<FeatureExtracto
         out.set(v, s * desc.dim);
         f.dispose();
       }
-      return Promise.resolve(out);
+      return out;
     },
     dispose,
   };

@@ -82,24 +82,31 @@ export class FeatureNet {
     return out;
   }
 
-  /** One Adam step of softmax cross-entropy; returns the batch loss and accuracy. */
-  trainStep(x: tf.Tensor4D, labels: Int32Array, opt: Adam, lr: number): { loss: number; accuracy: number } {
-    let correct = 0;
+  /**
+   * One Adam step of softmax cross-entropy; returns the batch loss and accuracy as scalars the caller reads (in
+   * batches) and disposes.
+   */
+  trainStep(
+    x: tf.Tensor4D,
+    labels: Int32Array,
+    opt: Adam,
+    lr: number,
+  ): { loss: tf.Scalar; accuracy: tf.Scalar } {
+    let accuracy!: tf.Scalar;
     const { value, grads } = tf.variableGrads(() => {
       const logits = this.logits(x);
-      const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), this.config.classes);
-      const pred = tf.argMax(logits, 1).dataSync();
-      for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) correct++;
+      const truth = tf.tensor1d(labels, "int32");
+      const onehot = tf.oneHot(truth, this.config.classes);
+      accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), truth), "float32")) as tf.Scalar);
       return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
     }, Object.values(this.named()));
     opt.apply(grads, lr);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, grads]);
-    return { loss, accuracy: correct / labels.length };
+    tf.dispose(grads);
+    return { loss: value, accuracy };
   }
 
-  save(): { config: FeatureNetConfig; index: TensorIndexEntry[]; data: Float32Array } {
-    return { config: this.config, ...packTensors(this.named()) };
+  async save(): Promise<{ config: FeatureNetConfig; index: TensorIndexEntry[]; data: Float32Array }> {
+    return { config: this.config, ...await packTensors(this.named()) };
   }
 
   static load(config: FeatureNetConfig, index: TensorIndexEntry[], data: Float32Array, rng: Rng): FeatureNet {

@@ -18,6 +18,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readScalars } from "../../lib/tensor/readback.ts";
 import { Adam } from "../../lib/vsc/conv/adam.ts";
 import { gatherImages, readImageSet } from "../dnn_data/format.ts";
 import { DEFAULT_FEATURE_DIM, FeatureNet, featureNetConfig, rotateImages } from "./feature_net.ts";
@@ -115,7 +116,9 @@ export const stage: StageKind<FidFeaturesParams> = {
     let accuracy = 0;
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const perm = order.permutation(train.n);
-      let correct = 0, seen = 0, lossSum = 0;
+      // Each step's loss and accuracy stay on the backend until the epoch ends: one read per epoch.
+      const stepStats: tf.Scalar[] = [];
+      const sizes: number[] = [];
       for (let s = 0; s + 2 <= train.n; s += p.batch_size) {
         const idx = perm.subarray(s, Math.min(train.n, s + p.batch_size));
         let images = gatherImages(train, idx);
@@ -129,10 +132,17 @@ export const stage: StageKind<FidFeaturesParams> = {
         const x = tf.tensor4d(images, [idx.length, h, w, c]);
         const r = net.trainStep(x, labels, opt, p.lr);
         x.dispose();
-        correct += r.accuracy * idx.length;
-        lossSum += r.loss * idx.length;
-        seen += idx.length;
+        stepStats.push(r.loss, r.accuracy);
+        sizes.push(idx.length);
       }
+      const values = await readScalars(stepStats);
+      tf.dispose(stepStats);
+      let correct = 0, seen = 0, lossSum = 0;
+      sizes.forEach((m, i) => {
+        lossSum += values[2 * i] * m;
+        correct += values[2 * i + 1] * m;
+        seen += m;
+      });
       accuracy = correct / seen;
       ctx.progress({
         done: epoch + 1,
@@ -141,7 +151,7 @@ export const stage: StageKind<FidFeaturesParams> = {
         info: `loss ${(lossSum / seen).toFixed(3)} acc ${accuracy.toFixed(3)}`,
       });
     }
-    const saved = net.save();
+    const saved = await net.save();
     Deno.writeFileSync(join(ctx.outDir, "feature_net.bin"), new Uint8Array(saved.data.buffer));
     const desc: FeatureDescription = {
       kind: "default",

@@ -9,6 +9,7 @@ import { openTrainedRun } from "../train_linear/trained_run.ts";
 import type { JaccardParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readFloats } from "../../lib/tensor/readback.ts";
 import { supportConsistency } from "../../lib/sparse/support_consistency.ts";
 
 /** Score every patch; write the scores, return their summary. */
@@ -23,7 +24,7 @@ export async function run(ctx: StageContext<JaccardParams>): Promise<Metrics> {
   const n = p.n_patches > 0 ? Math.min(p.n_patches, patches.nVal) : patches.nVal;
   const { dim } = patches;
   const [D, K] = model.dictionary.shape;
-  const a = model.dictionary.dataSync();
+  const a = await readFloats(model.dictionary);
   const live = Array.from({ length: K }, (_, k) => {
     let s = 0;
     for (let d = 0; d < D; d++) s += a[d * K + k] ** 2;
@@ -36,7 +37,8 @@ export async function run(ctx: StageContext<JaccardParams>): Promise<Metrics> {
     const lo = b * p.batch_size;
     const hi = Math.min(n, lo + p.batch_size);
     const x = tf.tensor2d(patches.val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
-    const passes = Array.from({ length: p.passes }, () => model.encode(x, model.config.samples, rng).codes);
+    const passes: Float32Array[] = [];
+    for (let t = 0; t < p.passes; t++) passes.push((await model.encode(x, model.config.samples, rng)).codes);
     x.dispose();
     scores.set(supportConsistency(passes, [hi - lo, K], live), lo);
     ctx.progress({ done: b + 1, total: batches, unit: "batch" });

@@ -93,7 +93,7 @@ export const stage: StageKind<MetricsDnnParams> = {
       const m = Math.min(p.eval_batch, n - s);
       const images = sliceImages(test, s, m);
       const x = tf.tensor4d(images, [m, h, w, c]);
-      const enc = model.encodeSelect(x, rng, p.eval_samples);
+      const enc = await model.encodeSelect(x, rng, p.eval_samples);
       x.dispose();
       codes.set(enc.codes, s * K);
       for (let i = 0; i < m; i++) sqErr += enc.mse[i];

@@ -9,6 +9,7 @@ import type { Json, Metrics, StageContext } from "../../pipeline/stage.ts";
 import type { MetricsParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readFloats } from "../../lib/tensor/readback.ts";
 import type { LinearVsc } from "../../lib/vsc/linear_vsc.ts";
 import { validationLoss } from "../../lib/sparse/validation_loss.ts";
 import { atomSmoothness } from "../../lib/sparse/atom_structure.ts";
@@ -49,7 +50,7 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
   const batches = Math.ceil(nVal / p.batch_size);
   const valX = tf.tensor2d(patches.val, [nVal, dim]);
   const zeroCodeMse = meanSquare(patches.val); // the all-zero code's pixel MSE: the "not trained" baseline
-  const evaluated = encodeValidation(
+  const evaluated = await encodeValidation(
     model,
     patches.val,
     nVal,
@@ -59,14 +60,14 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
     (b) => ctx.progress({ done: b + 1, total: batches, unit: "batch", info: "codes" }),
   );
   const { codes, klPerLatent, selectedLossSum } = evaluated;
-  const quality = codeQuality(model, valX, codes, p, zeroCodeMse);
+  const quality = await codeQuality(model, valX, codes, p, zeroCodeMse);
 
   // The same quantities at every saved snapshot of the run: the convergence study.
   const trajectory = [];
   // A snapshot at the run's last iteration is the final model, evaluated above: not twice.
   for (const iteration of (await snapshotIterations(run.dir)).filter((it) => it < model.iteration)) {
     const snap = await loadModel(join(run.dir, "snapshots", String(iteration)));
-    const enc = encodeValidation(
+    const enc = await encodeValidation(
       snap,
       patches.val,
       nVal,
@@ -74,7 +75,7 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
       p.batch_size,
       rng.fork(`snapshot${iteration}`),
     );
-    trajectory.push({ iteration, ...codeQuality(snap, valX, enc.codes, p, zeroCodeMse) });
+    trajectory.push({ iteration, ...(await codeQuality(snap, valX, enc.codes, p, zeroCodeMse)) });
     snap.dispose();
     ctx.log(`snapshot ${iteration}: ${JSON.stringify(trajectory.at(-1))}`);
   }
@@ -91,7 +92,10 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
       const lo = b * p.batch_size;
       const hi = Math.min(nVal, lo + p.batch_size);
       const x = tf.tensor2d(patches.val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
-      perSample.set(model.encode(x, p.iwae_samples, rng.fork(`iwae${b}`)).perSample, lo * p.iwae_samples);
+      perSample.set(
+        (await model.encode(x, p.iwae_samples, rng.fork(`iwae${b}`))).perSample,
+        lo * p.iwae_samples,
+      );
       x.dispose();
       ctx.progress({ done: b + 1, total: batches, unit: "batch", info: "IWAE" });
     }
@@ -117,7 +121,7 @@ export async function run(ctx: StageContext<MetricsParams>): Promise<Metrics> {
 }
 
 /** Codes of all N validation patches (the selected sample, training J), their per-latent KL, and Σ selected loss. */
-function encodeValidation(
+async function encodeValidation(
   model: LinearVsc,
   val: Float32Array,
   n: number,
@@ -136,7 +140,7 @@ function encodeValidation(
     const lo = b * batchSize;
     const hi = Math.min(n, lo + batchSize);
     const x = tf.tensor2d(val.subarray(lo * dim, hi * dim), [hi - lo, dim]);
-    const enc = model.encode(x, J, rng.fork(`codes${b}`));
+    const enc = await model.encode(x, J, rng.fork(`codes${b}`));
     x.dispose();
     codes.set(enc.codes, lo * K);
     if (model.encoder) {
@@ -152,7 +156,7 @@ function encodeValidation(
  * What the codes of a model achieve on the validation patches x [N, D]: objective (10) and its parts, the
  * reconstruction as a pixel MSE beside the all-zero code's, multi-information, % non-zero, atom smoothness.
  */
-function codeQuality(
+async function codeQuality(
   model: LinearVsc,
   x: tf.Tensor2D,
   codes: Float32Array,
@@ -162,14 +166,14 @@ function codeQuality(
   const [n, dim] = x.shape;
   const K = model.config.atoms;
   const valCodes = tf.tensor2d(codes, [n, K]);
-  const loss = validationLoss(model.dictionary, { x, codes: valCodes }, {
+  const loss = await validationLoss(model.dictionary, { x, codes: valCodes }, {
     lambda: p.lambda,
     gammaEval: p.gamma_eval,
   });
   valCodes.dispose();
   let nonzero = 0;
   for (const v of codes) if (v !== 0) nonzero++;
-  const smooth = atomSmoothness(model.dictionary.dataSync(), [dim, K]);
+  const smooth = atomSmoothness(await readFloats(model.dictionary), [dim, K]);
   const reconMse = (2 * loss.recon) / dim; // val_recon is ½‖x − Ab̂‖² summed over pixels
   return {
     val_loss: finite(loss.total),
@@ -248,7 +252,7 @@ function nullMetrics(): Record<string, Json> {
 async function drawDictionary(model: LinearVsc, path: string): Promise<void> {
   const [D, K] = model.dictionary.shape;
   const side = Math.round(Math.sqrt(D));
-  const a = model.dictionary.dataSync() as Float32Array;
+  const a = await readFloats(model.dictionary);
   const img = atomGrid(Array.from({ length: K }, (_, k) => column(a, D, K, k)), side);
   await sharp(img.pixels, { raw: { width: img.width, height: img.height, channels: img.channels } })
     .resize(img.width * 3, img.height * 3, { kernel: "nearest" })

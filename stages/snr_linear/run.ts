@@ -30,7 +30,7 @@ export async function run(ctx: StageContext<SnrParams>): Promise<Metrics> {
     let encoder: GradientSnr | undefined;
     let dictionary: GradientSnr | undefined;
     for (let t = 0; t < p.passes; t++) {
-      const g = model.gradientSample(x, rng);
+      const g = await model.gradientSample(x, rng);
       encoder ??= new GradientSnr(g.encoder.length);
       dictionary ??= new GradientSnr(g.dictionary.length);
       encoder.add(g.encoder);

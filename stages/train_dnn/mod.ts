@@ -17,6 +17,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readScalars } from "../../lib/tensor/readback.ts";
 import { ConvVsc } from "../../lib/vsc/conv/mod.ts";
 import { gatherImages, readImageSet, readMeta } from "../dnn_data/format.ts";
 import {
@@ -71,25 +72,31 @@ export const stage: StageKind<TrainDnnParams> = {
     let steps = 0;
     for (let epoch = 0; epoch < p.epochs; epoch++) {
       const perm = order.permutation(n);
-      let sum = 0, count = 0;
+      // The step losses stay on the backend until the epoch ends: one read per epoch.
+      const losses: tf.Scalar[] = [];
+      const sizes: number[] = [];
       for (let start = 0; start < n; start += p.batch_size) {
         const idx = perm.subarray(start, Math.min(n, start + p.batch_size));
         if (idx.length < 2) continue; // batch norm needs two images
         const x = tf.tensor4d(gatherImages(train, idx), [idx.length, h, w, c]);
-        const stats = model.trainStep(x, noise);
+        losses.push(model.trainStep(x, noise).loss);
+        sizes.push(idx.length);
         x.dispose();
-        if (!Number.isFinite(stats.loss)) {
-          model.dispose();
-          throw new Error(
-            `Cannot train ${p.method}: the loss became ${stats.loss} at epoch ${
-              epoch + 1
-            }, iteration ${model.iteration}`,
-          );
-        }
-        sum += stats.loss * idx.length;
-        count += idx.length;
         steps++;
       }
+      const values = await readScalars(losses);
+      tf.dispose(losses);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        model.dispose();
+        throw new Error(
+          `Cannot train ${p.method}: the loss became ${values[bad]} at epoch ${epoch + 1}, iteration ${
+            model.iteration - values.length + bad + 1
+          }`,
+        );
+      }
+      let sum = 0, count = 0;
+      values.forEach((v, i) => [sum, count] = [sum + v * sizes[i], count + sizes[i]]);
       lastEpochLoss = sum / count;
       ctx.progress({
         done: epoch + 1,
@@ -101,7 +108,7 @@ export const stage: StageKind<TrainDnnParams> = {
     const seconds = (performance.now() - t0) / 1000;
 
     // 3. Save.
-    saveConvVsc(model, ctx.outDir);
+    await saveConvVsc(model, ctx.outDir);
     model.dispose();
     const lambdas = thresholdsFor(p.sparsity);
     return {

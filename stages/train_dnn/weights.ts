@@ -17,8 +17,8 @@ export interface SavedModel {
 }
 
 /** Write the model's tensors and config into `dir`. */
-export function saveConvVsc(model: ConvVsc, dir: string): void {
-  const { index, data } = packTensors(model.named());
+export async function saveConvVsc(model: ConvVsc, dir: string): Promise<void> {
+  const { index, data } = await packTensors(model.named());
   Deno.writeFileSync(join(dir, "weights.bin"), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   const saved: SavedModel = { config: model.config, index };
   Deno.writeTextFileSync(join(dir, "weights.json"), JSON.stringify(saved, null, 1));

@@ -19,7 +19,7 @@ interface ModelJson {
 
 /** Write a model's two files into `dir`. */
 export async function saveModel(dir: string, model: LinearVsc): Promise<void> {
-  const { index, data } = packTensors(model.named());
+  const { index, data } = await packTensors(model.named());
   const json: ModelJson = { config: model.config, iteration: model.iteration, epoch: model.epoch, index };
   await Deno.writeFile(join(dir, "model.f32"), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   await Deno.writeTextFile(join(dir, "model.json"), JSON.stringify(json, null, 1));

@@ -9,6 +9,7 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
+import { readScalars } from "../../lib/tensor/readback.ts";
 import { LinearVsc } from "../../lib/vsc/linear_vsc.ts";
 import { readPatchSet } from "../../data/patch_set.ts";
 import { modelConfigOf, type TrainLinearParams } from "./params.ts";
@@ -53,8 +54,8 @@ export async function run(ctx: StageContext<TrainLinearParams>): Promise<Metrics
   for (let epoch = 0; epoch < epochs; epoch++) {
     const t0 = performance.now();
     const perm = order.permutation(nTrain);
-    let lossSum = 0;
-    let nonzeroSum = 0;
+    // Each step's loss and non-zero fraction stay on the backend until the epoch ends: one read per epoch.
+    const stepStats: tf.Scalar[] = [];
     const steps = Math.min(itersPerEpoch, total - model.iteration);
     for (let it = 0; it < steps; it++) {
       for (let b = 0; b < p.batch_size; b++) {
@@ -62,10 +63,9 @@ export async function run(ctx: StageContext<TrainLinearParams>): Promise<Metrics
         batch.set(patches.train.subarray(row * dim, (row + 1) * dim), b * dim);
       }
       const x = tf.tensor2d(batch, [p.batch_size, dim]);
-      const stats = model.trainStep(x, noise);
+      const stats = await model.trainStep(x, noise);
       x.dispose();
-      lossSum += stats.loss;
-      nonzeroSum += stats.nonzero;
+      stepStats.push(stats.loss, stats.nonzero);
       if (snapshots.has(model.iteration)) {
         const dir = join(ctx.outDir, "snapshots", String(model.iteration));
         await Deno.mkdir(dir, { recursive: true });
@@ -73,6 +73,12 @@ export async function run(ctx: StageContext<TrainLinearParams>): Promise<Metrics
       }
     }
     if (steps === itersPerEpoch) model.endEpoch();
+    const values = await readScalars(stepStats);
+    tf.dispose(stepStats);
+    let lossSum = 0, nonzeroSum = 0;
+    for (let i = 0; i < values.length; i += 2) {
+      [lossSum, nonzeroSum] = [lossSum + values[i], nonzeroSum + values[i + 1]];
+    }
     // Yield to the event loop once an epoch, so the worker notices if the engine died (its stdin closes).
     await new Promise((resolve) => setTimeout(resolve, 0));
     const loss = lossSum / steps;

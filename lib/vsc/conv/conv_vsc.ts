@@ -17,6 +17,7 @@
  * @module
  */
 import { tf } from "../../tensor/tf.ts";
+import { readFloats } from "../../tensor/readback.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import {
   headNames,
@@ -86,8 +87,8 @@ export function defaultConvVscConfig(
 
 /** Statistics of one training step. */
 export interface ConvStepStats {
-  /** The objective (selected sample's pixel-mean MSE + β·ΣKL, batch mean). */
-  loss: number;
+  /** The objective (selected sample's pixel-mean MSE + β·ΣKL, batch mean); the caller reads and disposes it. */
+  loss: tf.Scalar;
   /** Learning rate used. */
   lr: number;
 }
@@ -176,18 +177,16 @@ export class ConvVsc {
     const { value, grads } = tf.variableGrads(objective, this.trainable());
     this.#optimizer.apply(grads, lr); // 5.
     applyBatchNormUpdates(updates); // 6.
-    const loss = value.dataSync()[0];
-    value.dispose();
     tf.dispose(grads);
     this.iteration++;
-    return { loss, lr };
+    return { loss: value, lr };
   }
 
   /**
    * Evaluation codes (protocol §3.4): eval-mode BN, ramped warm-up (w = 1, τ = 0.01), J samples per image, and the
    * best-reconstructing sample (max-ELBO: the KL does not depend on the sample).
    */
-  encodeSelect(x: tf.Tensor4D, rng: Rng, J = 20): ConvEncoded {
+  async encodeSelect(x: tf.Tensor4D, rng: Rng, J = 20): Promise<ConvEncoded> {
     const c = this.config;
     const B = x.shape[0];
     const K = c.latentDim;
@@ -198,7 +197,7 @@ export class ConvVsc {
       return [latent.z, xhat, this.#recon(x, xhat)]; // [B·J, K], [B·J, H, W, C], [B, J]
     });
     // Best-of-J on the host: row b·J + argmin_j err[b, j].
-    const e = err.dataSync();
+    const e = await readFloats(err);
     const rows = new Int32Array(B);
     const best = new Float32Array(B);
     for (let b = 0; b < B; b++) {
@@ -212,16 +211,11 @@ export class ConvVsc {
       return [tf.gather(zAll, idx), tf.gather(xhatAll, idx)]; // [B, K], [B, H, W, C]
     });
     tf.dispose([zAll, xhatAll, err]);
-    const mse = best;
-    const out = {
-      codes: codes.dataSync() as Float32Array,
-      recon: recon.dataSync() as Float32Array,
-      mse,
-    };
+    const out = { codes: await readFloats(codes), recon: await readFloats(recon), mse: best };
+    tf.dispose([codes, recon]);
     if (out.codes.length !== B * K) {
       throw new RangeError(`Cannot encode: expected ${B * K} code values, got ${out.codes.length}`);
     }
-    tf.dispose([codes, recon]);
     return out;
   }
 
