@@ -25,9 +25,12 @@ const D = 16;
 function config(method: VariationalMethod | "fista", samples: number): LinearVscConfig {
   return {
     method,
-    spec: method === "fista"
-      ? null
-      : latentSpecFor(method, { lambdaGaussian: 0.52, lambdaLaplace: 0.25, spikePrior: 0.1, estimator: "straight" }),
+    spec: method === "fista" ? null : latentSpecFor(method, {
+      lambdaGaussian: 0.52,
+      lambdaLaplace: 0.25,
+      spikePrior: 0.1,
+      estimator: "straight",
+    }),
     samples,
     selection: "max",
     beta: 0.01,
