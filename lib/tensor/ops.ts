@@ -1,5 +1,6 @@
 /**
- * Small tensor ops that tfjs lacks: a stop-gradient and the log-gamma / digamma special functions.
+ * Small tensor ops that tfjs lacks or gets wrong somewhere: a stop-gradient, a sum of many tensors that every
+ * backend adds correctly, and the log-gamma / digamma special functions.
  *
  * All are compositions of tfjs ops (so they run on every backend) and differentiate with ordinary autodiff,
  * except `stopGradient`, whose gradient is zero by construction.
@@ -35,6 +36,39 @@ const stopGradientOp = tf.customGrad(
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => stopGradientOp(x) as T);
+}
+
+/** The most inputs one `AddN` takes on webgpu (measured: tfjs-backend-webgpu 4.22 drops the 8th and later). */
+const WEBGPU_ADDN_MAX = 7;
+
+/**
+ * The elementwise sum of same-shaped tensors: `tf.addN`, in groups of at most 7 on webgpu, whose `AddN`
+ * silently ignores every input after the 7th (tfjs-backend-webgpu 4.22, checked on llvmpipe: addN of 8 ones
+ * gives 7). Other backends get one `tf.addN`, so their results do not change.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "./tf.ts";
+ * import { sumTensors } from "./ops.ts";
+ * await tf.ready();
+ * const s = sumTensors(Array.from({ length: 9 }, () => tf.ones([2])));
+ * if (s.dataSync()[0] !== 9) throw new Error("nine ones");
+ * ```
+ */
+export function sumTensors<T extends tf.Tensor>(terms: T[]): T {
+  if (tf.getBackend() !== "webgpu" || terms.length <= WEBGPU_ADDN_MAX) return tf.addN(terms);
+  return tf.tidy(() => {
+    let rest: T[] = terms;
+    while (rest.length > WEBGPU_ADDN_MAX) {
+      const groups: T[] = [];
+      for (let i = 0; i < rest.length; i += WEBGPU_ADDN_MAX) {
+        const group = rest.slice(i, i + WEBGPU_ADDN_MAX);
+        groups.push(group.length === 1 ? group[0] : tf.addN(group));
+      }
+      rest = groups;
+    }
+    return tf.addN(rest);
+  });
 }
 
 /** Shift used by `lgamma`/`digamma`: the asymptotic series is evaluated at y = x + SHIFT ≥ 6. */
@@ -93,7 +127,7 @@ export function digamma(x: tf.Tensor): tf.Tensor {
     const inv2 = tf.square(inv);
     // −1/(12y²) + 1/(120y⁴) − 1/(252y⁶), in Horner form
     const series = tf.mul(inv2, tf.add(-1 / 12, tf.mul(inv2, tf.add(1 / 120, tf.mul(inv2, -1 / 252)))));
-    const asymptotic = tf.addN([tf.log(y), tf.mul(inv, -0.5), series]);
+    const asymptotic = sumTensors([tf.log(y), tf.mul(inv, -0.5), series]);
     let reciprocalSum = tf.reciprocal(x);
     for (let i = 1; i < SHIFT; i++) reciprocalSum = tf.add(reciprocalSum, tf.reciprocal(tf.add(x, i)));
     return tf.sub(asymptotic, reciprocalSum);

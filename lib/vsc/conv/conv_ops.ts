@@ -27,6 +27,7 @@
  * @module
  */
 import { tf } from "../../tensor/tf.ts";
+import { sumTensors } from "../../tensor/ops.ts";
 
 const K = 4;
 
@@ -149,7 +150,7 @@ function windowProducts(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
       terms.push(tf.matMul(win, wab)); // [OH·OW·N, Co]
     }
   }
-  return tf.reshape(tf.addN(terms), [oh, ow, n, co]); // [OH, OW, N, Co]
+  return tf.reshape(sumTensors(terms), [oh, ow, n, co]); // [OH, OW, N, Co]
 }
 
 /**
@@ -187,7 +188,7 @@ function conv2dForward(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: numb
         terms.push(tf.matMul(win.window(t, u), wtu)); // [OH·OW·N, Co]
       }
     }
-    return tf.reshape(tf.addN(terms), [win.oh, win.ow, win.n, co]) as tf.Tensor4D; // [OH, OW, N, Co]
+    return tf.reshape(sumTensors(terms), [win.oh, win.ow, win.n, co]) as tf.Tensor4D; // [OH, OW, N, Co]
   });
 }
 
@@ -261,7 +262,7 @@ function convTransposeForward(
           taps.push(tf.pad(yab, [[a, k - 1 - a], [b, k - 1 - b], [0, 0], [0, 0]])); // [H + 3, W + 3, N, Co]
         }
       }
-      full = tf.addN(taps) as tf.Tensor4D;
+      full = sumTensors(taps) as tf.Tensor4D;
     }
     const [fh, fw] = full.shape;
     if (pad === 0 && fh === oh && fw === ow) return full;
