@@ -114,11 +114,13 @@ async function runItem(
   const { instance } = item;
   const { store } = options;
   const log = store.logPath(instance.kind, instance.key);
-  const release = await store.lock(instance.kind, instance.key, {
-    onWait: (pid) => emit({ type: "waiting", id: instance.id, pid }),
-  });
+  let release: (() => Promise<void>) | undefined;
   let area: TempArea | undefined;
   try {
+    // Inside the try: a lock that cannot be taken fails this stage with its reason, like any other failure.
+    release = await store.lock(instance.kind, instance.key, {
+      onWait: (pid) => emit({ type: "waiting", id: instance.id, pid }),
+    });
     if (!replace) {
       const entry = await store.inspect(instance.kind, instance.key);
       // Another process computed the key while we waited for the lock.
@@ -175,7 +177,7 @@ async function runItem(
     return { id: instance.id, status: "failed", error };
   } finally {
     if (area) await Deno.remove(area.dir, { recursive: true }).catch(() => {});
-    await release();
+    await release?.();
   }
 }
 
