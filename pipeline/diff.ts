@@ -3,7 +3,8 @@
  *
  * Where instances differ only by a `seed` axis, each metric's spread (sample standard deviation across
  * seeds, taken at the older revision, or at the newer one for new groups) is computed, and a delta larger
- * than that spread is flagged: run-to-run noise is not news.
+ * than that spread is flagged: run-to-run noise is not news. Timings (`seconds_per_epoch`, durations) are shown
+ * but never flagged: they measure the machine and its load, not the results.
  *
  * @module
  */
@@ -93,6 +94,9 @@ export async function diff(options: DiffOptions): Promise<LockDiff[]> {
   return out;
 }
 
+/** Metric names that are timings: never compared against the seed spread. */
+const TIMING = /(^|_)seconds(_|$)|duration/i;
+
 function compareLocks(before: LockFile["instances"], after: LockFile["instances"]): InstanceDiff[] {
   const spreadAfter = seedSpreads(after);
   const spreadBefore = seedSpreads(before);
@@ -112,6 +116,10 @@ function compareLocks(before: LockFile["instances"], after: LockFile["instances"
       const delta: MetricDelta = { name, old, new: now };
       if (typeof old === "number" && typeof now === "number") {
         delta.delta = now - old;
+        if (TIMING.test(name)) {
+          metrics.push(delta);
+          continue;
+        }
         delta.spread = spread?.[name];
         if (delta.spread !== undefined) delta.significant = Math.abs(delta.delta) > delta.spread;
       }

@@ -41,15 +41,15 @@ async function repo(): Promise<string> {
   await git(root, "init", "-q");
   const write = (value: unknown) =>
     Deno.writeTextFile(join(root, "results/t.lock.json"), JSON.stringify(value, null, 2));
-  await write(lock(10, [1.0, 1.1, 0.9]));
+  await write(lock(10, [1.0, 1.1, 0.9], { seconds_per_epoch: 3 }));
   await git(root, "add", ".");
   await git(root, "commit", "-q", "-m", "a");
   await git(root, "tag", "A");
   // seed 0 moves within the seed spread (sd 0.1), seed 1 far beyond it.
-  await write(lock(20, [1.05, 2.0, 0.9]));
+  await write(lock(20, [1.05, 2.0, 0.9], { seconds_per_epoch: 9 }));
   await git(root, "commit", "-q", "-am", "b");
   await git(root, "tag", "B");
-  await write(lock(20, [1.05, 2.0, 0.9], { psnr: 30 }));
+  await write(lock(20, [1.05, 2.0, 0.9], { seconds_per_epoch: 9, psnr: 30 }));
   return root;
 }
 
@@ -62,11 +62,17 @@ Deno.test("diff() between two commits lists param changes and flags deltas beyon
   assertEquals(seed0.metrics[0].significant, false);
   const seed1 = file.instances.find((i) => i.id === "train[method=fista,seed=1]")!;
   assertEquals(seed1.metrics[0].significant, true);
-  assertEquals(file.instances.find((i) => i.id === "train[method=fista,seed=2]")!.metrics, []);
+  assertEquals(
+    file.instances.find((i) => i.id === "train[method=fista,seed=2]")!.metrics.map((m) => m.name),
+    ["seconds_per_epoch"],
+  );
   const text = formatDiff([file]);
   assertStringIncludes(text, "param  epochs 10 → 20");
   assertStringIncludes(text, "metric mse 1 → 1.05 (+0.05, ≤ seed sd 0.1)\n");
   assertStringIncludes(text, "metric mse 1.1 → 2 (+0.9, > seed sd 0.1) !");
+  // A timing moved 3× on every seed (spread 0): shown, never flagged.
+  assertStringIncludes(text, "metric seconds_per_epoch 3 → 9 (+6)\n");
+  assertEquals(seed0.metrics.find((m) => m.name === "seconds_per_epoch")?.significant, undefined);
 });
 
 Deno.test("deno task diff with one revision compares it with the working tree", async () => {
