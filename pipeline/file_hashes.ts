@@ -42,6 +42,26 @@ export class FileHashes {
     return sha256;
   }
 
+  /**
+   * The digest of the file at `path` from its content, ignoring the memo (a file changed in place with its size
+   * and mtime kept fools the memo), and remembered; `null` when it does not exist.
+   */
+  async rehash(path: string): Promise<string | null> {
+    await (this.#loaded ??= this.#load());
+    const absolute = resolve(path);
+    let stat: Deno.FileInfo;
+    try {
+      stat = await Deno.stat(absolute);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return null;
+      throw error;
+    }
+    const sha256 = await this.digest(absolute);
+    this.#memo[absolute] = { size: stat.size, mtime: stat.mtime?.getTime() ?? 0, sha256 };
+    this.#dirty = true;
+    return sha256;
+  }
+
   /** Persist new memo entries; concurrent writers may drop each other's entries, which costs a rehash. */
   async save(): Promise<void> {
     if (!this.#dirty) return;

@@ -51,8 +51,11 @@ export class Store {
     return join(this.cacheDir, "logs", `${kind}-${key}.log`);
   }
 
-  /** What the store holds for `kind`/`key`, verifying output hashes against the manifest. */
-  async inspect(kind: string, key: string): Promise<EntryState> {
+  /**
+   * What the store holds for `kind`/`key`, verifying output hashes against the manifest: through the size+mtime
+   * memo, or, with `content`, by reading every output again (for entries about to be read as inputs).
+   */
+  async inspect(kind: string, key: string, options: { content?: boolean } = {}): Promise<EntryState> {
     const dir = this.entryDir(kind, key);
     let manifest: Manifest | undefined;
     try {
@@ -65,7 +68,8 @@ export class Store {
     const found = await listFiles(join(dir, "out"));
     for (const file of Object.keys(manifest.outputs)) {
       if (!found.includes(file)) return { state: "corrupt", detail: `output "${file}" is missing` };
-      const hash = await this.fileHashes.hash(join(dir, "out", file));
+      const path = join(dir, "out", file);
+      const hash = await (options.content ? this.fileHashes.rehash(path) : this.fileHashes.hash(path));
       // Corrupt: the caller removes it and treats it as a miss.
       if (hash !== manifest.outputs[file]) {
         return { state: "corrupt", detail: `output "${file}" does not match its hash` };

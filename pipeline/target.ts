@@ -155,7 +155,26 @@ export async function planTarget(options: TargetOptions & { force?: string[] }):
     const run = index[indexKey(keyed.experiment.target, id)];
     if (run) previous.set(id, run);
   }
-  const items = plan(keyed.instances, { entries, previous, force: new Set(options.force) });
+  const lookups = { entries, previous, force: new Set(options.force) };
+  let items = plan(keyed.instances, lookups);
+  // Entries this run will read — inputs of the instances that run, and what it publishes — are verified by
+  // content, not by the size+mtime memo: a flipped byte must not flow into new results. A corrupt one reruns.
+  const publish = keyed.experiment.publish;
+  const read = new Set<string>();
+  for (const item of items) {
+    if (item.reason) Object.values(item.instance.inputKeys).flat().forEach((key) => read.add(key));
+    if (item.instance.stage === publish) read.add(item.instance.key);
+  }
+  let corrupted = false;
+  for (const key of read) {
+    if (entries.get(key)?.state !== "complete") continue;
+    const state = await keyed.store.inspect(unique.get(key)!, key, { content: true });
+    if (state.state !== "complete") {
+      entries.set(key, state);
+      corrupted = true;
+    }
+  }
+  if (corrupted) items = plan(keyed.instances, lookups);
   return { ...keyed, items };
 }
 

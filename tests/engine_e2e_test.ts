@@ -100,3 +100,28 @@ Deno.test("reproduce() after a data file's content changes reruns the stage that
   assertEquals((await status({ root, target: "data" }))[0].state, "stale: data changed: data/words.txt");
   assertEquals((await run(root, { target: "data" })).ran, ["read"]);
 });
+
+Deno.test("an input flipped in place with its size and mtime kept is caught before a dependant reads it", async () => {
+  const root = await makeToyRoot();
+  const first = await run(root);
+  await run(root); // a cached rerun: the size+mtime memo now knows the entry's outputs
+  const source = first.result.plan.find((i) => i.instance.id === "source")!.instance;
+  const file = join(root, "results/cache/concat", source.key, "out/text.txt");
+  const { mtime, atime } = await Deno.stat(file);
+  await Deno.writeTextFile(file, "abd"); // same size
+  await Deno.utime(file, atime!, mtime!);
+  // A change downstream makes `shout` read `source` again.
+  const yaml = join(root, "experiments/toy.yaml");
+  await Deno.writeTextFile(
+    yaml,
+    (await Deno.readTextFile(yaml)).replace(
+      "matrix: { times: [1, 2] }",
+      "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
+    ),
+  );
+  const events: string[] = [];
+  const again = await run(root, { reporter: (e) => events.push(`${e.type} ${"id" in e ? e.id : e.kind}`) });
+  assert(again.ran.includes("source"), `source should rerun, ran: ${again.ran.join(", ")}`);
+  assertEquals(await Deno.readTextFile(file), "abc");
+  assert(events.some((e) => e.startsWith("start source")), "the rerun of source is reported");
+});
