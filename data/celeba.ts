@@ -97,18 +97,24 @@ export async function loadCelebaImage(
 ): Promise<void> {
   const size = options.size ?? 64;
   const crop = options.crop ?? 140;
-  const img = sharp(path);
-  const meta = await img.metadata();
-  const w = meta.width!, h = meta.height!;
-  // torchvision CenterCrop: top = round((h - crop) / 2), left = round((w - crop) / 2).
-  const top = Math.round((h - crop) / 2), left = Math.round((w - crop) / 2);
-  const buf = await img
-    .extract({ left, top, width: crop, height: crop })
-    .resize(size, size, { kernel: "linear", fit: "fill" })
-    .removeAlpha()
-    .toColourspace("srgb")
-    .raw()
-    .toBuffer();
+  let buf: Uint8Array;
+  try {
+    const img = sharp(path);
+    const meta = await img.metadata();
+    const w = meta.width!, h = meta.height!;
+    // torchvision CenterCrop: top = round((h - crop) / 2), left = round((w - crop) / 2).
+    const top = Math.round((h - crop) / 2), left = Math.round((w - crop) / 2);
+    buf = await img
+      .extract({ left, top, width: crop, height: crop })
+      .resize(size, size, { kernel: "linear", fit: "fill" })
+      .removeAlpha()
+      .toColourspace("srgb")
+      .raw()
+      .toBuffer();
+  } catch (error) {
+    // libvips' message names neither the file nor what to do about it.
+    throw new Error(`Cannot load ${path}: not a readable JPEG (${(error as Error).message.split("\n")[0]})`);
+  }
   if (buf.length !== size * size * 3) {
     throw new RangeError(`Cannot load ${path}: decoded ${buf.length} bytes, expected ${size * size * 3}`);
   }

@@ -48,3 +48,17 @@ Deno.test({
     assert.ok(err / (32 * 32 * 3) < 0.05, `mean abs difference ${err / 3072}`);
   },
 });
+
+Deno.test("a corrupt or truncated CelebA JPEG fails with an error naming the file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const bad = `${dir}/000001.jpg`;
+    await Deno.writeFile(bad, new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])); // a JPEG header, then nothing
+    await assert.rejects(() => loadCelebaImages([bad]), (error: Error) => {
+      assert.ok(error.message.startsWith(`Cannot load ${bad}: not a readable JPEG`), error.message);
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
