@@ -3,7 +3,12 @@
  *
  * Where instances differ only by a `seed` axis, each metric's spread (sample standard deviation across
  * seeds, taken at the older revision, or at the newer one for new groups) is computed, and a delta larger
- * than that spread is flagged: run-to-run noise is not news. Timings (`seconds_per_epoch`, durations) are shown
+ * than that spread is flagged: run-to-run noise is not news.
+ *
+ * Each instance whose cache key changed is given the causes, read from what both lock files record of the key:
+ * a parameter path with its old and new value, a code module or a package version of its kind, a data file, the
+ * backend, or an input whose own key changed (whose causes are listed under that input). Nothing is run or
+ * checked out: the lock files say it all (older lock files that do not record it say so). Timings (`seconds_per_epoch`, durations) are shown
  * but never flagged: they measure the machine and its load, not the results.
  *
  * @module
@@ -47,6 +52,8 @@ export interface InstanceDiff {
   change: "added" | "removed" | "changed";
   params: ParamChange[];
   metrics: MetricDelta[];
+  /** Why the cache key changed, one line each (empty when the key did not change). */
+  causes: string[];
 }
 
 /** The differences in one lock file. */
@@ -88,7 +95,10 @@ export async function diff(options: DiffOptions): Promise<LockDiff[]> {
   const [before, after] = await Promise.all([read(options.from), read(options.to)]);
   const out: LockDiff[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const instances = compareLocks(before.get(path)?.instances ?? {}, after.get(path)?.instances ?? {});
+    const instances = compareLocks(
+      before.get(path) ?? { instances: {} },
+      after.get(path) ?? { instances: {} },
+    );
     if (instances.length > 0) out.push({ path, instances });
   }
   return out;
@@ -97,14 +107,18 @@ export async function diff(options: DiffOptions): Promise<LockDiff[]> {
 /** Metric names that are timings: never compared against the seed spread. */
 const TIMING = /(^|_)seconds(_|$)|duration/i;
 
-function compareLocks(before: LockFile["instances"], after: LockFile["instances"]): InstanceDiff[] {
+function compareLocks(
+  beforeLock: Pick<LockFile, "instances" | "kinds">,
+  afterLock: Pick<LockFile, "instances" | "kinds">,
+): InstanceDiff[] {
+  const [before, after] = [beforeLock.instances, afterLock.instances];
   const spreadAfter = seedSpreads(after);
   const spreadBefore = seedSpreads(before);
   const out: InstanceDiff[] = [];
   for (const id of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const [a, b] = [before[id], after[id]];
     if (!a || !b) {
-      out.push({ id, change: a ? "removed" : "added", params: [], metrics: [] });
+      out.push({ id, change: a ? "removed" : "added", params: [], metrics: [], causes: [] });
       continue;
     }
     const params = paramChanges(a.params, b.params);
@@ -125,9 +139,62 @@ function compareLocks(before: LockFile["instances"], after: LockFile["instances"
       }
       metrics.push(delta);
     }
-    if (params.length > 0 || metrics.length > 0) out.push({ id, change: "changed", params, metrics });
+    const causes = a.key === b.key ? [] : keyCauses(id, beforeLock, afterLock, params.length > 0);
+    if (params.length > 0 || metrics.length > 0 || causes.length > 0) {
+      out.push({ id, change: "changed", params, metrics, causes });
+    }
   }
   return out;
+}
+
+/** Why instance `id`'s key differs between two lock files (its params are listed beside, not repeated). */
+function keyCauses(
+  id: string,
+  beforeLock: Pick<LockFile, "instances" | "kinds">,
+  afterLock: Pick<LockFile, "instances" | "kinds">,
+  paramsChanged: boolean,
+): string[] {
+  const [a, b] = [beforeLock.instances[id], afterLock.instances[id]];
+  const causes: string[] = [];
+  if (paramsChanged) causes.push("params (below)");
+  if (a.kind !== b.kind) causes.push(`kind ${a.kind} → ${b.kind}`);
+  const [codeA, codeB] = [beforeLock.kinds?.[a.kind], afterLock.kinds?.[b.kind]];
+  if (!codeA || !codeB || a.inputs === undefined || b.inputs === undefined) {
+    if (causes.length === 0) causes.push("not recorded: the older lock file predates recorded key inputs");
+    return causes;
+  }
+  for (const file of changedKeys(codeA.code, codeB.code)) {
+    causes.push(`code ${file} ${verb(codeA.code, codeB.code, file)}`);
+  }
+  const [pa, pb] = [new Set(codeA.packages), new Set(codeB.packages)];
+  for (const p of codeA.packages) if (!pb.has(p)) causes.push(`package ${p} removed`);
+  for (const p of codeB.packages) if (!pa.has(p)) causes.push(`package ${p} added`);
+  for (const file of changedKeys(a.files ?? {}, b.files ?? {})) {
+    causes.push(`data ${file} ${verb(a.files ?? {}, b.files ?? {}, file)}`);
+  }
+  for (const name of changedKeys(a.env ?? {}, b.env ?? {})) {
+    causes.push(`env ${name} ${JSON.stringify(a.env?.[name])} → ${JSON.stringify(b.env?.[name])}`);
+  }
+  const upstream = [...new Set([...Object.values(a.inputs).flat(), ...Object.values(b.inputs).flat()])]
+    .sort();
+  for (const up of upstream) {
+    const [ua, ub] = [beforeLock.instances[up], afterLock.instances[up]];
+    if (ua?.key !== ub?.key) causes.push(`input ${up} changed`);
+  }
+  if (causes.length === 0) {
+    causes.push("unknown: the recorded key inputs are equal (a change of the key's formula)");
+  }
+  return causes;
+}
+
+/** Keys of two records whose values differ, sorted. */
+function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+function verb(a: Record<string, unknown>, b: Record<string, unknown>, k: string): string {
+  return !(k in a) ? "added" : !(k in b) ? "removed" : "changed";
 }
 
 /** Seedless id → metric → sample standard deviation across its seed siblings (two or more). */
@@ -164,7 +231,7 @@ function seedless(id: string): string {
  * ```ts
  * import { formatDiff } from "./diff.ts";
  * const text = formatDiff([{ path: "results/t.lock.json", instances: [{ id: "a", change: "changed", params: [],
- *   metrics: [{ name: "mse", old: 1, new: 1.5, delta: 0.5, spread: 0.1, significant: true }] }] }]);
+ *   metrics: [{ name: "mse", old: 1, new: 1.5, delta: 0.5, spread: 0.1, significant: true }], causes: [] }] }]);
  * if (!text.includes("mse 1 → 1.5 (+0.5, > seed sd 0.1) !")) throw new Error(text);
  * ```
  */
@@ -177,6 +244,7 @@ export function formatDiff(diffs: LockDiff[]): string {
     lines.push(path);
     for (const instance of instances) {
       lines.push(`  ${instance.change === "changed" ? "" : `${instance.change} `}${instance.id}`);
+      for (const c of instance.causes) lines.push(`    cause  ${c}`);
       for (const p of instance.params) lines.push(`    param  ${p.field} ${show(p.old)} → ${show(p.new)}`);
       for (const m of instance.metrics) {
         let line = `    metric ${m.name} ${show(m.old)} → ${show(m.new)}`;

@@ -7,7 +7,7 @@ import { localRunner } from "./executors/local.ts";
 import { execute, type Outcome, type StageRunner } from "./execute.ts";
 import type { PreviousRun } from "./manifest.ts";
 import type { PlanItem } from "./plan.ts";
-import { publish, resultsFolder, writeLock } from "./results.ts";
+import { type LockFile, publish, resultsFolder, writeLock } from "./results.ts";
 import type { RunEvent } from "./run_event.ts";
 import { indexKey, planTarget, type TargetOptions } from "./target.ts";
 
@@ -115,13 +115,15 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   if (!result.ok) return result;
 
   const folder = resultsFolder(planned.options.resultsDir, profile, experiment.defaultProfile);
-  const instances: Parameters<typeof writeLock>[1]["instances"] = {};
+  const instances: LockFile["instances"] = {};
+  const kinds: NonNullable<LockFile["kinds"]> = {};
   for (const [i, outcome] of result.outcomes.entries()) {
     if (outcome.status !== "cached" && outcome.status !== "ran") continue;
-    const { id, kind, key, params } = items[i].instance;
-    instances[id] = { kind, key, params, metrics: outcome.manifest.metrics };
+    const { id, kind, key, params, inputs, files, env, code } = items[i].instance;
+    instances[id] = { kind, key, params, metrics: outcome.manifest.metrics, inputs, files, env };
+    kinds[kind] = { code: code.files, packages: code.packages };
   }
-  result.lockFile = await writeLock(folder, { target: experiment.target, profile, instances });
+  result.lockFile = await writeLock(folder, { target: experiment.target, profile, instances, kinds });
   if (experiment.publish) {
     const item = items.find((it) => it.instance.stage === experiment.publish)!;
     result.published = await publish(store.outDir(item.instance.kind, item.instance.key), folder);

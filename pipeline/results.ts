@@ -9,14 +9,30 @@
 import { join, relative } from "node:path";
 import { atomicWrite } from "./_fs.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import type { Metrics, Params } from "./stage.ts";
+import type { Json, Metrics, Params } from "./stage.ts";
+
+/** One instance in a lock file: its key, metrics, and what the key was made of (for `diff`'s causes). */
+export interface LockedInstance {
+  kind: string;
+  key: string;
+  params: Params;
+  metrics: Metrics;
+  /** Input name → upstream instance id(s). */
+  inputs?: Record<string, string | string[]>;
+  /** Data file path → content sha256 (`null`: absent). */
+  files?: Record<string, string | null>;
+  /** What the run environment contributed to the key (the backend, for kinds that use one). */
+  env?: Record<string, Json>;
+}
 
 /** `results/<target>.lock.json`: what a committed result was computed from. */
 export interface LockFile {
   target: string;
   profile: string;
-  /** Instance id → its kind, key, resolved params and metrics. */
-  instances: Record<string, { kind: string; key: string; params: Params; metrics: Metrics }>;
+  /** Instance id → its kind, key, resolved params and metrics, and the inputs of its key. */
+  instances: Record<string, LockedInstance>;
+  /** Kind → its code: module path → code fingerprint, and exact package versions (shared by its instances). */
+  kinds?: Record<string, { code: Record<string, string>; packages: string[] }>;
 }
 
 /** Folder a profile's results go to. */

@@ -85,3 +85,68 @@ Deno.test("deno task diff with one revision compares it with the working tree", 
   assertStringIncludes(stdout, "metric psnr (absent) → 30");
   assertEquals(stdout.includes("epochs"), false);
 });
+
+Deno.test("diff() attributes each changed key to its causes: code, package, data file, backend, input", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.mkdir(join(root, "results"));
+  await git(root, "init", "-q");
+  const lockAt = (v: 1 | 2) => ({
+    target: "t",
+    profile: "quick",
+    kinds: {
+      prep: { code: { "stages/prep/mod.ts": "p1" }, packages: ["npm:yaml@2.8.1"] },
+      train: {
+        code: { "stages/train/mod.ts": "t1", "lib/model.ts": v === 1 ? "m1" : "m2" },
+        packages: [v === 1 ? "npm:@tensorflow/tfjs@4.21.0" : "npm:@tensorflow/tfjs@4.22.0"],
+      },
+    },
+    instances: {
+      prep: {
+        kind: "prep",
+        key: `prep${v}`,
+        params: {},
+        metrics: { n: 10 },
+        inputs: {},
+        files: { "data/scenes.bin": v === 1 ? "aaa" : "bbb" },
+        env: {},
+      },
+      "train[seed=0]": {
+        kind: "train",
+        key: `train${v}`,
+        params: { seed: 0 },
+        metrics: { mse: v === 1 ? 1 : 0.9 },
+        inputs: { data: "prep" },
+        files: {},
+        env: { backend: v === 1 ? "wasm" : "webgpu" },
+      },
+    },
+  });
+  const write = (value: unknown) =>
+    Deno.writeTextFile(join(root, "results/t.lock.json"), JSON.stringify(value));
+  await write(lockAt(1));
+  await git(root, "add", ".");
+  await git(root, "commit", "-q", "-m", "a");
+  await write(lockAt(2));
+  const [file] = await diff({ root, from: "HEAD" });
+  const causes = (id: string) => file.instances.find((i) => i.id === id)!.causes;
+  assertEquals(causes("prep"), ["data data/scenes.bin changed"]);
+  assertEquals(causes("train[seed=0]"), [
+    "code lib/model.ts changed",
+    "package npm:@tensorflow/tfjs@4.21.0 removed",
+    "package npm:@tensorflow/tfjs@4.22.0 added",
+    'env backend "wasm" → "webgpu"',
+    "input prep changed",
+  ]);
+  assertStringIncludes(formatDiff([file]), "    cause  code lib/model.ts changed\n");
+  // A lock file written before key inputs were recorded: the cause is unknown, and said so.
+  const oldFormat = (key: string) => ({
+    target: "t",
+    profile: "quick",
+    instances: { "train[seed=0]": { kind: "train", key, params: { seed: 0 }, metrics: { mse: 1 } } },
+  });
+  await write(oldFormat("k1"));
+  await git(root, "commit", "-q", "-am", "b");
+  await write(oldFormat("k2"));
+  const [old] = await diff({ root, from: "HEAD" });
+  assertStringIncludes(old.instances[0].causes[0], "not recorded");
+});
