@@ -45,6 +45,29 @@ export function pidAlive(pid: number): boolean {
   return success;
 }
 
+/**
+ * An error's message in the project's grammar where the OS's is cryptic: a full disk ("No space left on device
+ * (os error 28)") becomes "Cannot write <path>: no space left on its device"; anything else is its message.
+ *
+ * @example
+ * ```ts
+ * import { describeError } from "./_fs.ts";
+ * const e = new Error("No space left on device (os error 28): write '/c/out/a.bin'");
+ * if (describeError(e) !== "Cannot write /c/out/a.bin: no space left on its device") throw new Error(describeError(e));
+ * ```
+ */
+export function describeError(error: unknown): string {
+  return noSpaceMessage(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** "Cannot write <path>: no space left on its device" when `error` is a full disk, else undefined. */
+export function noSpaceMessage(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/os error 28|No space left on device/i.test(message)) return undefined;
+  const path = /'([^']+)'/.exec(message)?.[1];
+  return `Cannot write ${path ?? "the cache"}: no space left on its device`;
+}
+
 /** Whether `path` exists. */
 export async function exists(path: string): Promise<boolean> {
   try {

@@ -9,9 +9,13 @@
  */
 import { pathToFileURL } from "node:url";
 import type { Metrics, Progress, StageContext, StageKind, Upstream } from "./stage.ts";
+import { describeError } from "./_fs.ts";
 
 /** Marks a stdout line as a progress message rather than stage output. */
 export const PROGRESS_PREFIX = "\u001e@progress ";
+
+/** Marks a stdout line as the worker's result, sent when the result file cannot be written (a full disk). */
+export const RESULT_PREFIX = "\u001e@result ";
 
 /** What the engine hands the worker. */
 export interface WorkerJob {
@@ -79,8 +83,13 @@ if (import.meta.main) {
     result = { metrics: JSON.parse(JSON.stringify(metrics)) };
   } catch (error) {
     console.error(error instanceof Error ? error.stack : String(error));
-    result = { error: error instanceof Error ? error.message : String(error) };
+    result = { error: describeError(error) };
   }
-  await Deno.writeTextFile(job.resultPath, JSON.stringify(result));
+  try {
+    await Deno.writeTextFile(job.resultPath, JSON.stringify(result));
+  } catch {
+    // No room for the result file: the pipe to the engine needs none.
+    Deno.stdout.writeSync(encoder.encode(`${RESULT_PREFIX}${JSON.stringify(result)}\n`));
+  }
   Deno.exit("error" in result ? 1 : 0);
 }

@@ -1,8 +1,8 @@
 /**
  * The command line: `reproduce`, `status`, `diff` and `gc`. The only module that prints or exits.
  *
- * Exit codes: 0 success, 1 a stage failed, 2 the command could not start (bad experiment file, bad
- * argument, unknown revision). Each command imports its module when it runs, so that a cached rerun
+ * Exit codes: 0 success, 1 a stage failed (or the disk filled up during the run), 2 the command could not
+ * start (bad experiment file, bad argument, unknown revision). Each command imports its module when it runs, so that a cached rerun
  * loads only what it uses.
  *
  * @module
@@ -10,6 +10,7 @@
 import { relative } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatReason } from "./reason.ts";
+import { noSpaceMessage } from "./_fs.ts";
 
 const BACKENDS = ["auto", "wasm", "webgpu", "cpu"];
 
@@ -136,8 +137,10 @@ export async function main(args: string[]): Promise<number> {
       const { exitCode } = error as { exitCode: number };
       return exitCode === 0 ? 0 : 2;
     }
-    console.error((error as Error).message);
-    return 2;
+    // A full disk mid-run is a failed run (1), said in one line; anything else stopped the command from starting.
+    const noSpace = noSpaceMessage(error);
+    console.error(noSpace ?? (error as Error).message);
+    return noSpace ? 1 : 2;
   }
   return code;
 }

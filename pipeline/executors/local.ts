@@ -7,7 +7,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { PROGRESS_PREFIX, type WorkerJob, type WorkerResult } from "../_worker.ts";
+import { PROGRESS_PREFIX, RESULT_PREFIX, type WorkerJob, type WorkerResult } from "../_worker.ts";
 import type { RunJob, StageRunner } from "../execute.ts";
 import type { Progress } from "../stage.ts";
 
@@ -67,11 +67,13 @@ export function localRunner(options: LocalRunnerOptions): StageRunner {
     try {
       // Writes to one handle, chained so that stdout and stderr lines never interleave mid-line.
       let writing = Promise.resolve(0);
+      let piped: WorkerResult | undefined;
       const write = (bytes: Uint8Array) => writing = writing.then(() => log.write(bytes));
       const encoder = new TextEncoder();
       const readStdout = (async () => {
         for await (const line of lines(child.stdout)) {
           if (line.startsWith(PROGRESS_PREFIX)) onProgress(JSON.parse(line.slice(PROGRESS_PREFIX.length)));
+          else if (line.startsWith(RESULT_PREFIX)) piped = JSON.parse(line.slice(RESULT_PREFIX.length));
           else write(encoder.encode(`${line}\n`));
         }
       })();
@@ -82,7 +84,7 @@ export function localRunner(options: LocalRunnerOptions): StageRunner {
       await Promise.all([readStdout, readStderr]);
       await writing;
       const result = await Deno.readTextFile(job.area.resultPath).then((t) => JSON.parse(t) as WorkerResult)
-        .catch(() => undefined);
+        .catch(() => piped);
       if (result && "metrics" in result && status.success) return result.metrics;
       if (result && "error" in result) throw new Error(result.error);
       throw new Error(

@@ -1,0 +1,67 @@
+/**
+ * A full disk mid-run: the stage fails with one line naming the file and "no space left", the run ends with
+ * exit code 1 (a failed run, not "could not start"), and nothing half-written stays in the cache.
+ * Needs a 1 MiB tmpfs for the cache (mounted here: root only); skipped where it cannot be mounted.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeToyRoot } from "./fixtures/toy_root.ts";
+
+const CLI = fileURLToPath(new URL("../pipeline/cli.ts", import.meta.url));
+
+async function mountTmpfs(dir: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir],
+      stderr: "null",
+    })
+      .output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+const probe = await Deno.makeTempDir();
+const canMount = Deno.uid() === 0 && await mountTmpfs(probe);
+if (canMount) await new Deno.Command("umount", { args: [probe] }).output();
+await Deno.remove(probe);
+
+Deno.test({
+  name: "a full disk fails the stage with 'no space left' naming the file, exit code 1, no entry left",
+  ignore: !canMount,
+  async fn() {
+    const root = await makeToyRoot();
+    const cache = join(root, "results/cache");
+    await Deno.mkdir(cache, { recursive: true });
+    if (!(await mountTmpfs(cache))) throw new Error("tmpfs mount failed");
+    try {
+      // `source` copies a 2 MiB data file into its output: more than the cache's 1 MiB.
+      await Deno.writeFile(join(root, "big.txt"), new Uint8Array(2 << 20).fill(97));
+      const yaml = join(root, "experiments/toy.yaml");
+      await Deno.writeTextFile(
+        yaml,
+        (await Deno.readTextFile(yaml)).replace(
+          "params: { text: abc }",
+          "params: { text: abc, data: big.txt }",
+        ),
+      );
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CLI, "--root", root, "reproduce", "toy"],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      if (out.code !== 1) throw new Error(`exit code ${out.code}, expected 1:\n${text}`);
+      if (!/no space left on its device/.test(text)) throw new Error(`no "no space left" line:\n${text}`);
+      const entries = [...Deno.readDirSync(cache)].map((e) => e.name).filter((n) => n === "concat");
+      for (const kind of entries) {
+        if ([...Deno.readDirSync(join(cache, kind))].length > 0) {
+          throw new Error("a half-written entry was kept");
+        }
+      }
+    } finally {
+      await new Deno.Command("umount", { args: ["-l", cache] }).output();
+    }
+  },
+});
