@@ -79,15 +79,27 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     ),
   );
 
+  const givenPaths = await userPaths(options.params ?? [], resolved.root);
   const keys = new Map<string, string>();
   const keyed: KeyedInstance[] = [];
   for (const instance of instances) {
     const kind = kinds.get(instance.kind)!;
     const files: Record<string, string | null> = {};
-    for (const file of kind.files?.(instance.params) ?? []) {
+    const read = (kind.files?.(instance.params) ?? []).map((file) => resolve(resolved.root, file));
+    for (const path of read) {
       // Keyed by the path relative to the project root, so that entries survive moving the project.
-      const path = resolve(resolved.root, file);
       files[relative(resolved.root, path)] = await store.fileHashes.hash(path);
+    }
+    // A data path the user gave must be read, or refused with the reason: never silently ignored.
+    for (const given of givenPaths) {
+      if (!kind.files || instance.params[given.key] !== given.value) continue;
+      if (!read.some((p) => p === given.path || p.startsWith(`${given.path}/`))) {
+        throw new RangeError(
+          `Cannot use --param ${given.key}=${given.value}: with its other parameters ${instance.id} would not ` +
+            `read it (${read.length ? `it reads ${relative(resolved.root, read[0])}` : "it reads no data file"}); ` +
+            "a profile may set them (see the experiment file), override those too",
+        );
+      }
     }
     const env: Record<string, Json> = kind.usesBackend ? { backend: await backend() } : {};
     const inputKeys = Object.fromEntries(
@@ -128,6 +140,23 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
 /** A keyed target and its plan. */
 export interface PlannedTarget extends KeyedTarget {
   items: PlanItem[];
+}
+
+/** The `--param` settings whose value names an existing file or folder (relative to the project root). */
+async function userPaths(settings: string[], root: string) {
+  const out: { key: string; value: string; path: string }[] = [];
+  for (const setting of settings) {
+    const match = /^(?:[\w-]+\.)?([\w-]+)=(.+)$/s.exec(setting);
+    if (!match) continue;
+    const path = resolve(root, match[2]);
+    try {
+      await Deno.stat(path);
+      out.push({ key: match[1], value: match[2], path });
+    } catch {
+      // Not a path on this machine: nothing to check.
+    }
+  }
+  return out;
 }
 
 /** Key a target and decide what must run (`force`: stage names to rerun regardless of the cache). */

@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assert, assertEquals, assertStringIncludes } from "../lib/testing/assert.ts";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "../lib/testing/assert.ts";
+import { status } from "../pipeline/status.ts";
 import { countingRunner, makeToyRoot } from "./fixtures/toy_root.ts";
 import { reproduce, type ReproduceOptions } from "../pipeline/reproduce.ts";
 import { gc } from "../pipeline/gc.ts";
@@ -129,4 +130,30 @@ Deno.test("gc removes entries that no target references under any profile", asyn
   // The old source, its two shouts, two scores and the report; the smoke profile shares nothing old.
   assertEquals(removed.length, 6);
   assertEquals((await run(root)).ran, []);
+});
+
+Deno.test("a data path given with --param that the stage would not read is refused with the reason", async () => {
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const tmp = await Deno.makeTempDir();
+  try {
+    // The smoke profile sets `source: embedded`, under which the patch stage reads no file.
+    await assertRejects(
+      () =>
+        status({
+          root: repo,
+          target: "table1",
+          profile: "smoke",
+          params: ["mat_path=README.md"],
+          cacheDir: tmp,
+        }),
+      RangeError,
+      "Cannot use --param mat_path=README.md: with its other parameters patches would not read it",
+    );
+    // A path the stage does read passes (the toy `source` reads its `data` file).
+    const root = await makeToyRoot();
+    await Deno.writeTextFile(join(root, "extra.txt"), "x");
+    await status({ root, target: "toy", params: ["source.data=extra.txt"] });
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });
