@@ -43,6 +43,8 @@ export interface ExecuteOptions {
   /** Kind → absolute path of its module. */
   modules: ReadonlyMap<string, string>;
   backend: string;
+  /** The backend and why it was chosen, recorded in the manifests of kinds that use a backend. */
+  backendInfo?: string;
   /** Parallel stage processes. */
   jobs: number;
   onEvent?: (event: RunEvent) => void;
@@ -158,6 +160,7 @@ async function runItem(
       code: instance.code,
       files: instance.files,
       env: instance.env,
+      ...("backend" in instance.env && options.backendInfo ? { backendInfo: options.backendInfo } : {}),
       start: started.toISOString(),
       end: end.toISOString(),
       durationS: (end.getTime() - started.getTime()) / 1000,

@@ -18,6 +18,8 @@ export interface Manifest {
   /** Data file → content sha256. */
   files: Record<string, string | null>;
   env: Record<string, Json>;
+  /** For kinds that use a backend: which one ran and why (the adapter `--backend auto` found). Not in the key. */
+  backendInfo?: string;
   /** ISO timestamps. */
   start: string;
   end: string;

@@ -75,13 +75,8 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   // Probing for a GPU costs time; a run that only reads the cache never needs it.
   const anyRuns = items.some((item) => item.reason);
   const backend = anyRuns ? await planned.backend() : "unused";
-  if (anyRuns) {
-    options.reporter?.({
-      type: "notice",
-      kind: "backend",
-      message: `${backend} (${await planned.backendReason()})`,
-    });
-  }
+  const backendInfo = anyRuns ? `${backend} (${await planned.backendReason()})` : undefined;
+  if (backendInfo) options.reporter?.({ type: "notice", kind: "backend", message: backendInfo });
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
   result.outcomes = await execute(items, {
     store,
@@ -92,6 +87,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     }),
     modules: planned.modules,
     backend,
+    backendInfo,
     jobs,
     onEvent: options.reporter,
   });

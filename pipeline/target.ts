@@ -96,7 +96,9 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
       if (!read.some((p) => p === given.path || p.startsWith(`${given.path}/`))) {
         throw new RangeError(
           `Cannot use --param ${given.key}=${given.value}: with its other parameters ${instance.id} would not ` +
-            `read it (${read.length ? `it reads ${relative(resolved.root, read[0])}` : "it reads no data file"}); ` +
+            `read it (${
+              read.length ? `it reads ${relative(resolved.root, read[0])}` : "it reads no data file"
+            }); ` +
             "a profile may set them (see the experiment file), override those too",
         );
       }

@@ -23,6 +23,10 @@ Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun co
     const first = await reproduce(options);
     const failed = first.outcomes.filter((o) => o.status === "failed");
     if (!first.ok) throw new Error(`first run failed: ${JSON.stringify(failed)}`);
+    // A training stage's manifest records which backend ran and why.
+    const train = first.outcomes.find((o) => o.id.startsWith("train[") && o.status === "ran");
+    const info = train && "manifest" in train ? train.manifest.backendInfo : undefined;
+    if (info !== "wasm (chosen with --backend)") throw new Error(`backendInfo is ${info}`);
 
     const second = await reproduce(options);
     const ran = second.outcomes.filter((o) => o.status !== "cached").map((o) => o.id);
