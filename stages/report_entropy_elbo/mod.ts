@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import type { Metrics, StageKind, Upstream } from "../../pipeline/stage.ts";
 import { imageGridPng, lineChart, type Table, writeTable } from "../../lib/figures/mod.ts";
+import { writeFigure } from "../../lib/figures/figure_files.ts";
 import { readBars } from "../../data/bars.ts";
 
 const defaults = {
@@ -189,17 +190,19 @@ async function elboFigure(
   }))).flat();
   const hlines = runs.filter((r) => r.metrics.fields === "generating")
     .map((r) => ({ series: String(r.metrics.posterior), y: Number(r.metrics.elbo) }));
-  const { svg, png } = await lineChart({
-    title: "Bars: entropy ELBO L^H while learning the fields",
-    subtitle: [setting, "dashed: L^H of the same family with the fields held at the generating bars"],
-    xTitle: "Adam step",
-    yTitle: "L^H (nats per data point)",
-    points,
-    hlines,
-    logX: true,
-  });
-  await Deno.writeTextFile(join(figDir, "bars_elbo.svg"), svg);
-  await Deno.writeFile(join(figDir, "bars_elbo.png"), png);
+  await writeFigure(
+    figDir,
+    "bars_elbo",
+    await lineChart({
+      title: "Bars: entropy ELBO L^H while learning the fields",
+      subtitle: [setting, "dashed: L^H of the same family with the fields held at the generating bars"],
+      xTitle: "Adam step",
+      yTitle: "L^H (nats per data point)",
+      points,
+      hlines,
+      logX: true,
+    }),
+  );
 }
 
 const annealingLabel = (r: Upstream) => (r.metrics.annealing ? "annealing" : "no annealing");
@@ -297,18 +300,20 @@ async function patchesReport(
     },
   ];
   for (const c of charts) {
-    const { svg, png } = await lineChart({
-      title: c.title,
-      subtitle: [
-        setting,
-        "L^H = mean H[q_n] − prior − likelihood; annealing scales the prior term while training",
-      ],
-      xTitle: "epoch",
-      yTitle: c.yTitle,
-      points: c.points,
-    });
-    await Deno.writeTextFile(join(figDir, `${c.name}.svg`), svg);
-    await Deno.writeFile(join(figDir, `${c.name}.png`), png);
+    await writeFigure(
+      figDir,
+      c.name,
+      await lineChart({
+        title: c.title,
+        subtitle: [
+          setting,
+          "L^H = mean H[q_n] − prior − likelihood; annealing scales the prior term while training",
+        ],
+        xTitle: "epoch",
+        yTitle: c.yTitle,
+        points: c.points,
+      }),
+    );
   }
   for (const r of runs) {
     await Deno.copyFile(

@@ -13,6 +13,7 @@ import { FIG4, TABLE1 } from "./reference_values.ts";
 import { label } from "./tables.ts";
 import { sci, summarise } from "./summary.ts";
 import type { Table } from "../../lib/figures/table_files.ts";
+import { writeFigure } from "../../lib/figures/figure_files.ts";
 
 /** Methods of the convergence study (J = 1), as the issue names them. */
 const CONVERGENCE_METHODS = ["fista", "gaussian", "laplacian", "spike_slab", "thr_laplacian"];
@@ -22,12 +23,6 @@ const CONVERGENCE_METRICS = [
   { key: "multi_information", title: "Multi-information (bits)", logY: true },
   { key: "nonzero_percent", title: "Non-zero codes (%)", logY: false },
 ] as const;
-
-async function write(dir: string, name: string, fig: { svg: string; png: Uint8Array }): Promise<string[]> {
-  await Deno.writeTextFile(join(dir, `${name}.svg`), fig.svg);
-  await Deno.writeFile(join(dir, `${name}.png`), fig.png);
-  return [`figures/${name}.png`, `figures/${name}.svg`];
-}
 
 interface TrajectoryPoint {
   iteration: number;
@@ -67,7 +62,7 @@ export async function convergenceFigures(
       })
       : [];
     files.push(
-      ...await write(
+      ...await writeFigure(
         outDir,
         `convergence_${m.key}`,
         await lineChart({
@@ -167,7 +162,7 @@ export async function snrFigures(
         : [];
     });
     files.push(
-      ...await write(
+      ...await writeFigure(
         outDir,
         `fig4_snr_${part}`,
         await barChart({
@@ -232,7 +227,7 @@ export async function jaccardFigures(
   const ksLine =
     `one-sided KS test (H₁: averaged sampling's scores are smaller): D⁺ = ${ks.statistic.toFixed(3)}, ` +
     `p = ${ks.pValue.toExponential(2)}`;
-  const files = await write(
+  const files = await writeFigure(
     outDir,
     "fig5_jaccard",
     await histogramChart({
