@@ -30,7 +30,10 @@ async function train(backend: "wasm" | "webgpu") {
   if (tf.getBackend() !== backend) throw new Error(`backend ${tf.getBackend()} instead of ${backend}`);
   if (backend === "wasm") registerFastKernels();
   const rng = new Rng(3);
-  const model = new ConvVsc({ ...defaultConvVscConfig("fashion_mnist", spec, 8), samples: 2 }, rng.fork("init"));
+  const model = new ConvVsc(
+    { ...defaultConvVscConfig("fashion_mnist", spec, 8), samples: 2 },
+    rng.fork("init"),
+  );
   const x = tf.tensor4d(rng.fork("data").uniformArray(4 * 28 * 28), [4, 28, 28, 1]);
   const noise = rng.fork("noise");
   const losses = [model.trainStep(x, noise).loss, model.trainStep(x, noise).loss];
@@ -42,7 +45,8 @@ async function train(backend: "wasm" | "webgpu") {
 }
 
 Deno.test({
-  name: "ConvVsc (Fashion-MNIST, thresholded Laplacian) trains on webgpu as on wasm: losses and codes within 1e-3",
+  name:
+    "ConvVsc (Fashion-MNIST, thresholded Laplacian) trains on webgpu as on wasm: losses and codes within 1e-3",
   ignore: !hasAdapter,
   async fn() {
     const cpuSide = await train("wasm");
