@@ -22,6 +22,7 @@ import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 import { ConvVsc, defaultConvVscConfig } from "../lib/vsc/conv/conv_vsc.ts";
 import { latentSpecFor } from "../lib/vsc/methods.ts";
 import { reproduce } from "../pipeline/reproduce.ts";
+import { isTimingMetric } from "../pipeline/diff.ts";
 import {
   type BenchResult,
   environment,
@@ -141,7 +142,7 @@ if (import.meta.main) {
   for (const [id, entry] of Object.entries(cpu.instances)) {
     for (const [metric, value] of Object.entries(entry.metrics ?? {})) {
       const other = gpu.instances[id]?.metrics?.[metric];
-      if (typeof value !== "number" || typeof other !== "number" || /seconds|duration/.test(metric)) continue;
+      if (typeof value !== "number" || typeof other !== "number" || isTimingMetric(metric)) continue;
       const relative = Math.abs(other - value) / Math.max(1e-12, Math.abs(value));
       if (relative > worst.relative) worst = { id, metric, relative };
     }

@@ -104,8 +104,13 @@ export async function diff(options: DiffOptions): Promise<LockDiff[]> {
   return out;
 }
 
-/** Metric names that are timings: never compared against the seed spread. */
-const TIMING = /(^|_)seconds(_|$)|duration/i;
+/**
+ * Whether a metric is a timing (`seconds_per_epoch`, `durationS`): it measures the machine and its load, so it is
+ * never compared against the seed spread, nor between backends.
+ */
+export function isTimingMetric(name: string): boolean {
+  return /(^|_)seconds(_|$)|duration/i.test(name);
+}
 
 function compareLocks(
   beforeLock: Pick<LockFile, "instances" | "kinds">,
@@ -130,7 +135,7 @@ function compareLocks(
       const delta: MetricDelta = { name, old, new: now };
       if (typeof old === "number" && typeof now === "number") {
         delta.delta = now - old;
-        if (TIMING.test(name)) {
+        if (isTimingMetric(name)) {
           metrics.push(delta);
           continue;
         }

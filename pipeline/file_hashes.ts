@@ -23,7 +23,19 @@ export class FileHashes {
   constructor(readonly memoPath: string, readonly digest: (path: string) => Promise<string> = sha256File) {}
 
   /** The digest of the file at `path`, or `null` when it does not exist. */
-  async hash(path: string): Promise<string | null> {
+  hash(path: string): Promise<string | null> {
+    return this.#digestOf(path, true);
+  }
+
+  /**
+   * The digest of the file at `path` from its content, ignoring the memo (a file changed in place with its size
+   * and mtime kept fools the memo), and remembered; `null` when it does not exist.
+   */
+  rehash(path: string): Promise<string | null> {
+    return this.#digestOf(path, false);
+  }
+
+  async #digestOf(path: string, trustMemo: boolean): Promise<string | null> {
     await (this.#loaded ??= this.#load());
     const absolute = resolve(path);
     let stat: Deno.FileInfo;
@@ -35,29 +47,9 @@ export class FileHashes {
     }
     const mtime = stat.mtime?.getTime() ?? 0;
     const known = this.#memo[absolute];
-    if (known && known.size === stat.size && known.mtime === mtime) return known.sha256;
+    if (trustMemo && known && known.size === stat.size && known.mtime === mtime) return known.sha256;
     const sha256 = await this.digest(absolute);
     this.#memo[absolute] = { size: stat.size, mtime, sha256 };
-    this.#dirty = true;
-    return sha256;
-  }
-
-  /**
-   * The digest of the file at `path` from its content, ignoring the memo (a file changed in place with its size
-   * and mtime kept fools the memo), and remembered; `null` when it does not exist.
-   */
-  async rehash(path: string): Promise<string | null> {
-    await (this.#loaded ??= this.#load());
-    const absolute = resolve(path);
-    let stat: Deno.FileInfo;
-    try {
-      stat = await Deno.stat(absolute);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return null;
-      throw error;
-    }
-    const sha256 = await this.digest(absolute);
-    this.#memo[absolute] = { size: stat.size, mtime: stat.mtime?.getTime() ?? 0, sha256 };
     this.#dirty = true;
     return sha256;
   }

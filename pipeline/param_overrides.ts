@@ -11,6 +11,16 @@ import { parse } from "yaml";
 import type { Experiment } from "./experiment.ts";
 import type { Json, StageKind } from "./stage.ts";
 
+/** One `--param` setting: `key=value` or `stage.key=value`, its value read as YAML (`n=5` is a number). */
+export function parseParamSetting(setting: string): { stage?: string; key: string; value: Json } {
+  const match = /^(?:([\w-]+)\.)?([\w-]+)=(.*)$/s.exec(setting);
+  if (!match) {
+    throw new TypeError(`Cannot apply --param "${setting}": expected key=value or stage.key=value`);
+  }
+  const [, stage, key, text] = match;
+  return { stage, key, value: parse(text === "" ? '""' : text) as Json };
+}
+
 /**
  * Fold `--param` settings into the profile's overrides of `experiment` (a new object; the input is unchanged).
  *
@@ -35,12 +45,7 @@ export function applyParamOverrides(
   if (settings.length === 0 || (profiles.length > 0 && !profiles.includes(profile))) return experiment;
   const overrides = structuredClone(experiment.profiles[profile] ?? {});
   for (const setting of settings) {
-    const match = /^(?:([\w-]+)\.)?([\w-]+)=(.*)$/s.exec(setting);
-    if (!match) {
-      throw new TypeError(`Cannot apply --param "${setting}": expected key=value or stage.key=value`);
-    }
-    const [, stageName, key, text] = match;
-    const value = parse(text === "" ? '""' : text) as Json;
+    const { stage: stageName, key, value } = parseParamSetting(setting);
     const targets = experiment.stages.filter((s) =>
       (stageName === undefined || s.name === stageName) && key in (kinds.get(s.kind)?.defaults ?? {})
     );

@@ -11,7 +11,7 @@ import { FileHashes } from "./file_hashes.ts";
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from "./engine_options.ts";
 import { type Experiment, loadExperiment } from "./experiment.ts";
 import { expandInstances } from "./instances.ts";
-import { applyParamOverrides } from "./param_overrides.ts";
+import { applyParamOverrides, parseParamSetting } from "./param_overrides.ts";
 import { cacheKey } from "./key.ts";
 import { loadKinds } from "./kinds.ts";
 import type { StageKind } from "./stage.ts";
@@ -148,12 +148,12 @@ export interface PlannedTarget extends KeyedTarget {
 async function userPaths(settings: string[], root: string) {
   const out: { key: string; value: string; path: string }[] = [];
   for (const setting of settings) {
-    const match = /^(?:[\w-]+\.)?([\w-]+)=(.+)$/s.exec(setting);
-    if (!match) continue;
-    const path = resolve(root, match[2]);
+    const { key, value } = parseParamSetting(setting);
+    if (typeof value !== "string" || value === "") continue;
+    const path = resolve(root, value);
     try {
       await Deno.stat(path);
-      out.push({ key: match[1], value: match[2], path });
+      out.push({ key, value, path });
     } catch {
       // Not a path on this machine: nothing to check.
     }

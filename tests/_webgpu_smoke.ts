@@ -15,12 +15,12 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reproduce } from "../pipeline/reproduce.ts";
+import { isTimingMetric } from "../pipeline/diff.ts";
 import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 /** Whether this runtime offers a WebGPU adapter (tests skip without one). */
 export const hasAdapter = !(await gpuAdapterDescription()).description.startsWith("no ");
-const TIMINGS = /seconds|duration/;
 
 type Lock = { instances: Record<string, { metrics?: Record<string, unknown> }> };
 
@@ -57,7 +57,7 @@ export async function compareSmoke(target: string): Promise<void> {
     for (const [id, entry] of Object.entries(cpu.instances)) {
       for (const [name, value] of Object.entries(entry.metrics ?? {})) {
         const other = gpu.instances[id]?.metrics?.[name];
-        if (typeof value !== "number" || TIMINGS.test(name)) continue;
+        if (typeof value !== "number" || isTimingMetric(name)) continue;
         compared++;
         if (typeof other !== "number" || !(Math.abs(other - value) <= 1e-6 + 5e-3 * Math.abs(value))) {
           off.push(`${id} ${name}: wasm ${value}, webgpu ${other}`);

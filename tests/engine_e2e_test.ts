@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../lib/testing/assert.ts";
-import { countingRunner, makeToyRoot } from "./fixtures/toy_root.ts";
+import { countingRunner, editToyExperiment, makeToyRoot } from "./fixtures/toy_root.ts";
 import { reproduce, type ReproduceOptions } from "../pipeline/reproduce.ts";
 import { status } from "../pipeline/status.ts";
 
@@ -35,13 +35,10 @@ Deno.test("reproduce() with nothing changed starts no stage process", async () =
 Deno.test("reproduce() after a param change reruns exactly that stage and its descendants", async () => {
   const root = await makeToyRoot();
   await run(root);
-  const yaml = join(root, "experiments/toy.yaml");
-  await Deno.writeTextFile(
-    yaml,
-    (await Deno.readTextFile(yaml)).replace(
-      "matrix: { times: [1, 2] }",
-      "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
-    ),
+  await editToyExperiment(
+    root,
+    "matrix: { times: [1, 2] }",
+    "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
   );
   const lines = await status({ root, target: "toy" });
   assertEquals(lines.find((l) => l.id === "shout[times=2]")!.state, `stale: params changed: suffix "" → "!"`);
@@ -111,13 +108,10 @@ Deno.test("an input flipped in place with its size and mtime kept is caught befo
   await Deno.writeTextFile(file, "abd"); // same size
   await Deno.utime(file, atime!, mtime!);
   // A change downstream makes `shout` read `source` again.
-  const yaml = join(root, "experiments/toy.yaml");
-  await Deno.writeTextFile(
-    yaml,
-    (await Deno.readTextFile(yaml)).replace(
-      "matrix: { times: [1, 2] }",
-      "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
-    ),
+  await editToyExperiment(
+    root,
+    "matrix: { times: [1, 2] }",
+    "matrix: { times: [1, 2] }\n    params: { suffix: '!' }",
   );
   const events: string[] = [];
   const again = await run(root, { reporter: (e) => events.push(`${e.type} ${"id" in e ? e.id : e.kind}`) });

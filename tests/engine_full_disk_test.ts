@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { makeToyRoot } from "./fixtures/toy_root.ts";
+import { editToyExperiment, makeToyRoot } from "./fixtures/toy_root.ts";
 
 const CLI = fileURLToPath(new URL("../pipeline/cli.ts", import.meta.url));
 
@@ -38,14 +38,7 @@ Deno.test({
     try {
       // `source` copies a 2 MiB data file into its output: more than the cache's 1 MiB.
       await Deno.writeFile(join(root, "big.txt"), new Uint8Array(2 << 20).fill(97));
-      const yaml = join(root, "experiments/toy.yaml");
-      await Deno.writeTextFile(
-        yaml,
-        (await Deno.readTextFile(yaml)).replace(
-          "params: { text: abc }",
-          "params: { text: abc, data: big.txt }",
-        ),
-      );
+      await editToyExperiment(root, "params: { text: abc }", "params: { text: abc, data: big.txt }");
       const out = await new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", CLI, "--root", root, "reproduce", "toy"],
         stdout: "piped",

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../lib/testing/assert.ts";
 import { status } from "../pipeline/status.ts";
-import { countingRunner, makeToyRoot } from "./fixtures/toy_root.ts";
+import { countingRunner, editToyExperiment, makeToyRoot } from "./fixtures/toy_root.ts";
 import { reproduce, type ReproduceOptions } from "../pipeline/reproduce.ts";
 import { gc } from "../pipeline/gc.ts";
 
@@ -123,8 +123,7 @@ Deno.test("a bad experiment file gives one line naming the file and field path, 
 Deno.test("gc removes entries that no target references under any profile", async () => {
   const root = await makeToyRoot();
   await run(root);
-  const yaml = join(root, "experiments/toy.yaml");
-  await Deno.writeTextFile(yaml, (await Deno.readTextFile(yaml)).replace("text: abc", "text: xyz"));
+  await editToyExperiment(root, "text: abc", "text: xyz");
   await run(root);
   const { removed } = await gc({ root });
   // The old source, its two shouts, two scores and the report; the smoke profile shares nothing old.

@@ -7,6 +7,8 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import type { LinearVscConfig } from "./linear_vsc.ts";
+import { latentSpecFor, type VariationalMethod } from "./methods.ts";
 
 /** Throw unless |actual − expected| ≤ atol + rtol·|expected|. */
 export function assertClose(actual: number, expected: number, atol: number, rtol = 0, what = "value"): void {
@@ -59,4 +61,51 @@ export function meanSe(v: ArrayLike<number>): { mean: number; se: number } {
   for (let i = 0; i < v.length; i++) (s += v[i]), (s2 += v[i] * v[i]);
   const mean = s / v.length;
   return { mean, se: Math.sqrt(Math.max(s2 / v.length - mean * mean, 0) / v.length) };
+}
+
+/** Patch size of the tiny linear models the tests train. */
+export const TINY_D = 16;
+
+/**
+ * A tiny linear model (16-pixel patches, 16 atoms, encoder `hidden`) with the schedules compressed to 40
+ * iterations: fast enough to train a few steps in a test.
+ */
+export function tinyLinearConfig(
+  method: VariationalMethod | "fista",
+  samples: number,
+  hidden: number[] = [8, 8],
+): LinearVscConfig {
+  return {
+    method,
+    spec: method === "fista" ? null : latentSpecFor(method, {
+      lambdaGaussian: 0.52,
+      lambdaLaplace: 0.25,
+      spikePrior: 0.1,
+      estimator: "straight",
+    }),
+    samples,
+    selection: "max",
+    beta: 0.01,
+    patchDim: TINY_D,
+    atoms: TINY_D,
+    hidden,
+    encoderLr: 0.01,
+    momentum: 0.9,
+    totalIterations: 40,
+    warmupProportion: 0.05,
+    dictLr: 0.5,
+    dictLrDecay: 0.99,
+    frobenius: 1e-4,
+    fistaLambda: 2,
+    fistaWarmupStart: 0.1,
+    fistaWarmupIncrement: 1e-4,
+    fistaMaxIter: 50,
+    fistaTol: 1e-3,
+    scaleWarmupStart: 0.1,
+    scaleWarmupFrom: 2,
+    scaleWarmupIncrement: 0.1,
+    temperatureStart: 1,
+    temperatureDecay: 0.9995,
+    temperatureMin: 0.5,
+  };
 }

@@ -2,47 +2,13 @@ import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
 import { Rng } from "../tensor/rng.ts";
 import { readScalars } from "../tensor/readback.ts";
-import { LinearVsc, type LinearVscConfig } from "./linear_vsc.ts";
-import { latentSpecFor, type VariationalMethod } from "./methods.ts";
+import { LinearVsc } from "./linear_vsc.ts";
+import { TINY_D, tinyLinearConfig } from "./_testing.ts";
 
 await useBackend("cpu");
 
-const D = 16;
-function config(method: VariationalMethod | "fista", samples: number): LinearVscConfig {
-  return {
-    method,
-    spec: method === "fista" ? null : latentSpecFor(method, {
-      lambdaGaussian: 0.52,
-      lambdaLaplace: 0.25,
-      spikePrior: 0.1,
-      estimator: "straight",
-    }),
-    samples,
-    selection: "max",
-    beta: 0.01,
-    patchDim: D,
-    atoms: D,
-    hidden: [8, 8],
-    encoderLr: 0.01,
-    momentum: 0.9,
-    totalIterations: 40,
-    warmupProportion: 0.05,
-    dictLr: 0.5,
-    dictLrDecay: 0.99,
-    frobenius: 1e-4,
-    fistaLambda: 2,
-    fistaWarmupStart: 0.1,
-    fistaWarmupIncrement: 1e-4,
-    fistaMaxIter: 50,
-    fistaTol: 1e-3,
-    scaleWarmupStart: 0.1,
-    scaleWarmupFrom: 2,
-    scaleWarmupIncrement: 0.1,
-    temperatureStart: 1,
-    temperatureDecay: 0.9995,
-    temperatureMin: 0.5,
-  };
-}
+const D = TINY_D;
+const config = tinyLinearConfig;
 
 function batch(rng: Rng, n: number): tf.Tensor2D {
   return tf.tensor2d(rng.normalArray(n * D), [n, D]);

@@ -15,48 +15,12 @@ import { registerFastKernels } from "../tensor/kernels.ts";
 import { Rng } from "../tensor/rng.ts";
 import { readFloats, readScalars } from "../tensor/readback.ts";
 import { gpuAdapterDescription } from "../tensor/gpu_probe.ts";
-import { LinearVsc, type LinearVscConfig } from "./linear_vsc.ts";
-import { latentSpecFor, type VariationalMethod } from "./methods.ts";
-import { assertAllClose } from "./_testing.ts";
+import { LinearVsc } from "./linear_vsc.ts";
+import type { VariationalMethod } from "./methods.ts";
+import { assertAllClose, TINY_D, tinyLinearConfig } from "./_testing.ts";
 
 const hasAdapter = !(await gpuAdapterDescription()).description.startsWith("no ");
-const D = 16;
-
-function config(method: VariationalMethod | "fista", samples: number): LinearVscConfig {
-  return {
-    method,
-    spec: method === "fista" ? null : latentSpecFor(method, {
-      lambdaGaussian: 0.52,
-      lambdaLaplace: 0.25,
-      spikePrior: 0.1,
-      estimator: "straight",
-    }),
-    samples,
-    selection: "max",
-    beta: 0.01,
-    patchDim: D,
-    atoms: D,
-    hidden: [12, 12],
-    encoderLr: 0.01,
-    momentum: 0.9,
-    totalIterations: 40,
-    warmupProportion: 0.05,
-    dictLr: 0.5,
-    dictLrDecay: 0.99,
-    frobenius: 1e-4,
-    fistaLambda: 2,
-    fistaWarmupStart: 0.1,
-    fistaWarmupIncrement: 1e-4,
-    fistaMaxIter: 50,
-    fistaTol: 1e-3,
-    scaleWarmupStart: 0.1,
-    scaleWarmupFrom: 2,
-    scaleWarmupIncrement: 0.1,
-    temperatureStart: 1,
-    temperatureDecay: 0.9995,
-    temperatureMin: 0.5,
-  };
-}
+const D = TINY_D;
 
 /** Four steps from fixed seeds on `backend`: the dictionary and the step losses. */
 async function train(backend: "wasm" | "webgpu", method: VariationalMethod | "fista", J: number) {
@@ -64,7 +28,7 @@ async function train(backend: "wasm" | "webgpu", method: VariationalMethod | "fi
   if (tf.getBackend() !== backend) throw new Error(`backend ${tf.getBackend()} instead of ${backend}`);
   if (backend === "wasm") registerFastKernels();
   const rng = new Rng(9);
-  const model = new LinearVsc(config(method, J), rng.fork("model"));
+  const model = new LinearVsc(tinyLinearConfig(method, J, [12, 12]), rng.fork("model"));
   const x = tf.tensor2d(rng.fork("data").normalArray(10 * D), [10, D]);
   const noise = rng.fork("noise");
   const stats: tf.Scalar[] = [];
@@ -98,7 +62,7 @@ Deno.test({
   ignore: !hasAdapter,
   async fn() {
     await useBackend("webgpu");
-    const model = new LinearVsc(config("thr_laplacian_gamma", 2), new Rng(1));
+    const model = new LinearVsc(tinyLinearConfig("thr_laplacian_gamma", 2, [12, 12]), new Rng(1));
     const x = tf.zeros([4, D]) as tf.Tensor2D;
     let message = "";
     try {
