@@ -27,6 +27,12 @@ export async function progressView(tty: boolean): Promise<ProgressView> {
     switch (event.type) {
       case "cached":
         return line("cached", event.id);
+      case "reused":
+        return line(
+          "reused",
+          event.id,
+          `its changed inputs came out unchanged: entry ${event.from.slice(0, 12)} serves it`,
+        );
       case "waiting":
         return line("waiting", event.id, `computed by process ${event.pid}`);
       case "corrupt":

@@ -15,6 +15,8 @@ import type { RunEvent } from "./run_event.ts";
 import type { Metrics, Progress, Upstream } from "./stage.ts";
 import type { Store, TempArea } from "./store.ts";
 import { StageFailedError } from "./stage_failed_error.ts";
+import { cutOffSource, sameOutputs } from "./early_cut_off.ts";
+import { cp } from "node:fs/promises";
 
 /** Everything a runner needs to run one instance. */
 export interface RunJob {
@@ -135,8 +137,15 @@ async function runItem(
         await store.remove(instance.kind, instance.key);
       }
     }
-    area = await store.createTempArea();
     await Deno.mkdir(dirname(log), { recursive: true });
+    if (!replace && reason.type === "input" && item.previous) {
+      const reused = await reuseEntry(item, item.previous, outcomes, store, log);
+      if (reused) {
+        emit({ type: "reused", id: instance.id, from: reused.reusedFrom! });
+        return { id: instance.id, status: "cached", manifest: reused };
+      }
+    }
+    area = await store.createTempArea();
     const started = new Date();
     await Deno.writeTextFile(log, `=== ${instance.id} started ${started.toISOString()} (pid ${Deno.pid})\n`, {
       append: true,
@@ -184,6 +193,59 @@ async function runItem(
   }
 }
 
+/**
+ * Early cut-off (`early_cut_off.ts`): when the previous run's entry can serve this key, copy it under the key,
+ * verifying the copy against its manifest, and return the new manifest; otherwise undefined.
+ */
+async function reuseEntry(
+  item: PlanItem,
+  previous: NonNullable<PlanItem["previous"]>,
+  outcomes: ReadonlyMap<string, Outcome>,
+  store: Store,
+  log: string,
+): Promise<Manifest | undefined> {
+  const { instance } = item;
+  const upstream = new Map<string, Manifest>();
+  for (const id of upstreamIds(item)) {
+    const outcome = outcomes.get(id) as Extract<Outcome, { manifest: Manifest }>;
+    upstream.set(outcome.manifest.key, outcome.manifest);
+  }
+  const source = await cutOffSource(
+    instance.kind,
+    previous,
+    instance.inputKeys,
+    upstream,
+    (kind, key) => store.inspect(kind, key),
+  );
+  if (!source) return undefined;
+  const area = await store.createTempArea();
+  try {
+    await cp(store.outDir(instance.kind, source.key), area.outDir, { recursive: true });
+    const outputs = await store.hashOutputs(area);
+    // The old entry rotted since it was verified: compute the key instead.
+    if (!sameOutputs({ outputs }, source)) return undefined;
+    const manifest: Manifest = {
+      ...source,
+      key: instance.key,
+      id: instance.id,
+      inputKeys: instance.inputKeys,
+      outputs,
+      reusedFrom: source.reusedFrom ?? source.key,
+    };
+    await Deno.writeTextFile(
+      log,
+      `=== ${instance.id} reused entry ${source.key} ${
+        new Date().toISOString()
+      }: its changed inputs came out unchanged\n`,
+      { append: true },
+    );
+    await store.commit(area, manifest);
+    return manifest;
+  } finally {
+    await Deno.remove(area.dir, { recursive: true }).catch(() => {});
+  }
+}
+
 function upstreamIds(item: PlanItem): string[] {
   return Object.values(item.instance.inputs).flat();
 }
@@ -199,9 +261,4 @@ function upstreamInputs(item: PlanItem, outcomes: ReadonlyMap<string, Outcome>, 
       [name, ids],
     ) => [name, Array.isArray(ids) ? ids.map(upstream) : upstream(ids)]),
   );
-}
-
-function sameOutputs(a: Manifest, b: Manifest): boolean {
-  return JSON.stringify(Object.entries(a.outputs).sort()) ===
-    JSON.stringify(Object.entries(b.outputs).sort());
 }

@@ -27,6 +27,11 @@ export interface Manifest {
   metrics: Metrics;
   /** Output file, relative to the entry's `out/` folder → sha256. */
   outputs: Record<string, string>;
+  /**
+   * Set when the entry was not computed for this key but copied from the entry of the instance's previous run,
+   * whose inputs had the same outputs (early cut-off): that entry's key. Timings and metrics are its run's.
+   */
+  reusedFrom?: string;
 }
 
 /** What the engine remembers of an instance's latest run, to explain the next miss (`index.json`). */

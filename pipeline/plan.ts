@@ -34,6 +34,11 @@ export interface PlanItem {
   reason: Reason | null;
   /** The cached entry's manifest, when the entry is complete. */
   manifest?: Manifest;
+  /**
+   * The instance's latest recorded run, when only its inputs' keys changed since: if those inputs come out
+   * with the outputs they had then, that run's entry serves this key too (early cut-off, `execute.ts`).
+   */
+  previous?: PreviousRun;
 }
 
 /** Inputs of {@linkcode plan} besides the instances. */
@@ -65,7 +70,9 @@ export function plan(instances: KeyedInstance[], lookups: PlanLookups): PlanItem
     if (lookups.force?.has(instance.stage)) return { instance, reason: { type: "forced" }, manifest };
     if (entry.state === "complete") return { instance, reason: null, manifest };
     if (entry.state === "corrupt") return { instance, reason: { type: "corrupt", detail: entry.detail } };
-    return { instance, reason: whyMissing(instance, lookups.previous.get(instance.id)) };
+    const previous = lookups.previous.get(instance.id);
+    const reason = whyMissing(instance, previous);
+    return reason.type === "input" ? { instance, reason, previous } : { instance, reason };
   });
 }
 

@@ -10,6 +10,8 @@ import type { Progress } from "./stage.ts";
 /** One progress event of a stage instance. */
 export type RunEvent =
   | { type: "cached"; id: string }
+  /** Served by the entry of its previous run (`from`, a key): its changed inputs came out unchanged. */
+  | { type: "reused"; id: string; from: string }
   | { type: "waiting"; id: string; pid: number }
   | { type: "corrupt"; id: string; detail: string }
   | { type: "start"; id: string; reason: Reason; log: string }

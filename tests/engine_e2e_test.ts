@@ -65,8 +65,47 @@ Deno.test("reproduce() after editing the code of a module only the scoring stage
     lines.find((l) => l.id === "report")!.state,
     "stale: input changed: score[times=1], score[times=2]",
   );
-  // `upper` imports nothing and `concat` imports another helper: both untouched.
-  assertEquals((await run(root)).ran, ["report", "score[times=1]", "score[times=2]"]);
+  // `upper` imports nothing and `concat` imports another helper: both untouched. The scores come out as before,
+  // so the report is not rerun (early cut-off): its previous entry serves its new key.
+  const again = await run(root);
+  assertEquals(again.ran, ["score[times=1]", "score[times=2]"]);
+  assertEquals(again.result.outcomes.map((o) => o.status), Array(6).fill("cached").fill("ran", 3, 5));
+  assertEquals((await status({ root, target: "toy" })).filter((l) => l.state !== "cached"), []);
+});
+
+Deno.test("early cut-off: a refactor that changes no output reruns its stage only, through a chain of dependants", async () => {
+  const root = await makeToyRoot();
+  const first = await run(root);
+  const events: string[] = [];
+  // The same function, written differently: `source` reruns and writes the same bytes.
+  await Deno.writeTextFile(
+    join(root, "lib/join_text.ts"),
+    "export function joinText(parts: string[], sep: string): string {\n" +
+      '  let out = "";\n  for (const p of parts) if (p !== "") out += (out ? sep : "") + p;\n  return out;\n}\n',
+  );
+  const second = await run(root, { reporter: (e) => e.type === "reused" && events.push(e.id) });
+  assertEquals(second.ran, ["source"]);
+  assertEquals(events.sort(), ALL.filter((id) => id !== "source"));
+  // New keys (the inputs' keys changed), the same outputs and metrics as the first run's entries.
+  for (const [i, outcome] of second.result.outcomes.entries()) {
+    const before = first.result.outcomes[i] as {
+      manifest: { key: string; outputs: unknown; metrics: unknown };
+    };
+    const after = outcome as {
+      manifest: { key: string; outputs: unknown; metrics: unknown; reusedFrom?: string };
+    };
+    assertEquals(after.manifest.outputs, before.manifest.outputs);
+    assertEquals(after.manifest.metrics, before.manifest.metrics);
+    if (i > 0) assertEquals(after.manifest.reusedFrom, before.manifest.key);
+    if (i > 0) assert(after.manifest.key !== before.manifest.key, "the key is made of the inputs' keys");
+  }
+  assertEquals((await run(root)).ran, []);
+  // An output that does change still reruns every dependant.
+  await Deno.writeTextFile(
+    join(root, "lib/join_text.ts"),
+    'export function joinText(parts: string[], sep: string): string {\n  return parts.join(sep) + "?";\n}\n',
+  );
+  assertEquals((await run(root)).ran, ALL);
 });
 
 Deno.test("reproduce() recomputes a corrupted entry, reporting it, and keeps its dependants", async () => {
