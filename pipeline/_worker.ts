@@ -34,11 +34,14 @@ export type WorkerResult = { metrics: Metrics } | { error: string };
 
 if (import.meta.main) {
   const job = JSON.parse(await Deno.readTextFile(Deno.args[0])) as WorkerJob;
-  // The engine holds our stdin open; end of stdin means it died (kill -9), so stop rather than orphan.
-  (async () => {
-    for await (const _ of Deno.stdin.readable);
-    Deno.exit(137);
-  })();
+  // The local executor holds our stdin open; end of stdin means it died (kill -9), so stop rather than orphan.
+  // A cluster job has no engine on its stdin: the scheduler owns its life (`PIPELINE_WORKER_DETACHED`).
+  if (Deno.env.get("PIPELINE_WORKER_DETACHED") !== "1") {
+    (async () => {
+      for await (const _ of Deno.stdin.readable);
+      Deno.exit(137);
+    })();
+  }
   const encoder = new TextEncoder();
   let lastProgress = 0;
   const ctx: StageContext = {

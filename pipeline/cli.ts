@@ -13,6 +13,11 @@ import { formatReason } from "./reason.ts";
 import { noSpaceMessage } from "./_fs.ts";
 
 const BACKENDS = ["auto", "wasm", "webgpu", "cpu"];
+/**
+ * Slurm jobs in flight by default. Why 32: enough to fill a few nodes with the one-core training stages while
+ * keeping a run's share of a shared queue modest (`--jobs` raises it).
+ */
+const SLURM_JOBS = 32;
 
 /** Run the CLI on `args`; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -33,12 +38,21 @@ export async function main(args: string[]): Promise<number> {
     .description("run every stale stage of a target, then write its lock file and publish its results")
     .option("--profile <name>", "profile from the experiment file (default: its default_profile)")
     .addOption(paramOption())
-    .option("--jobs <n>", "parallel stage processes", positiveInt, navigator.hardwareConcurrency)
+    .option(
+      "--jobs <n>",
+      `parallel stage processes, or Slurm jobs in flight (default: ${navigator.hardwareConcurrency} local, ${SLURM_JOBS} on Slurm)`,
+      positiveInt,
+    )
     .option(
       "--backend <name>",
       `compute backend: ${BACKENDS.join(", ")} (auto: webgpu on a hardware GPU adapter, else wasm)`,
       backend,
     )
+    .addOption(
+      new Option("--executor <name>", "where stages run: local processes, or Slurm batch jobs")
+        .choices(["local", "slurm"]).default("local"),
+    )
+    .option("--sbatch-arg <arg>", "extra sbatch argument for every Slurm job (repeatable)", collect, [])
     .option("--dry-run", "print the plan with reasons, run nothing")
     .option("--force <stage>", "rerun every instance of this stage (repeatable)", collect, [])
     .action(async (target: string, o) => {
@@ -47,17 +61,36 @@ export async function main(args: string[]): Promise<number> {
         import("./_progress_view.ts"),
       ]);
       const view = await progressView(Deno.stdout.isTerminal());
+      // Ctrl-C under Slurm: cancel the run's jobs before leaving (local workers die with the terminal's group).
+      const abort = new AbortController();
+      const onInterrupt = () => {
+        console.error("Interrupted: cancelling this run's Slurm jobs");
+        abort.abort();
+        interrupted = true;
+      };
+      let interrupted = false;
+      if (o.executor === "slurm") Deno.addSignalListener("SIGINT", onInterrupt);
       const result = await reproduce({
         ...engine(),
         target,
         profile: o.profile,
         params: o.param,
-        jobs: o.jobs,
+        jobs: o.jobs ?? (o.executor === "slurm" ? SLURM_JOBS : navigator.hardwareConcurrency),
         backend: o.backend === "auto" ? undefined : o.backend,
         dryRun: o.dryRun,
         force: o.force,
+        executor: o.executor,
+        slurm: { sbatchArgs: o.sbatchArg },
+        signal: abort.signal,
         reporter: (event) => view.onEvent(event),
-      }).finally(() => view.stop());
+      }).finally(() => {
+        view.stop();
+        if (o.executor === "slurm") Deno.removeSignalListener("SIGINT", onInterrupt);
+      });
+      if (interrupted) {
+        code = 130;
+        return;
+      }
       if (o.dryRun) {
         console.log(`Plan for ${result.target} (profile ${result.profile}):`);
         for (const item of result.plan) {

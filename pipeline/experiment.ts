@@ -10,6 +10,7 @@ import { basename } from "node:path";
 import { parseDocument } from "yaml";
 import type { Json, Params } from "./stage.ts";
 import { describe, quoteList } from "./_text.ts";
+import { checkResources, DEFAULT_RESOURCES, type Resources } from "./resources.ts";
 
 /** Matrix axis → values; the cartesian product gives one instance per combination. */
 export type Matrix = Record<string, Json[]>;
@@ -36,6 +37,8 @@ export interface StageDecl {
   inputs: Record<string, string>;
   /** Stage whose instances this one follows one-to-one. */
   foreach?: string;
+  /** What each instance asks of a cluster scheduler, over the defaults (not part of any key). */
+  resources: Partial<Resources>;
 }
 
 /** A profile's override of one stage. */
@@ -48,6 +51,8 @@ export interface StageOverride {
   skip?: boolean;
   /** Entries laid after the stage's own `include` entries (see {@linkcode StageDecl.include}). */
   include?: Params[];
+  /** Laid over the stage's `resources`. */
+  resources?: Partial<Resources>;
 }
 
 /** A parsed experiment file. */
@@ -67,8 +72,8 @@ export interface Experiment {
 }
 
 const TOP_FIELDS = ["description", "default_profile", "publish", "stages", "profiles"];
-const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "include", "inputs", "foreach"];
-const OVERRIDE_FIELDS = ["params", "matrix", "exclude", "include", "skip"];
+const STAGE_FIELDS = ["kind", "params", "matrix", "exclude", "include", "inputs", "foreach", "resources"];
+const OVERRIDE_FIELDS = ["params", "matrix", "exclude", "include", "skip", "resources"];
 
 /**
  * Parse the YAML text of an experiment; `file` names it in errors and gives the target name.
@@ -135,6 +140,7 @@ export function parseExperiment(text: string, file: string): Experiment {
           .map(([input, ref]) => [input, check.string(ref, `${path}.inputs.${input}`)]),
       ),
       foreach: raw.foreach === undefined ? undefined : check.string(raw.foreach, `${path}.foreach`),
+      resources: check.resources(raw.resources ?? {}, `${path}.resources`),
     };
     if (decl.foreach && Object.keys(decl.matrix).length > 0) {
       fail(`field "${path}" has both "matrix" and "foreach" (expected one of them)`);
@@ -174,6 +180,9 @@ export function parseExperiment(text: string, file: string): Experiment {
         const include = check.exclusions(raw.include, `${path}.include`);
         checkInclude(include, { ...decl.matrix, ...profiles[profile][stage].matrix }, `${path}.include`);
         profiles[profile][stage].include = include;
+      }
+      if (raw.resources !== undefined) {
+        profiles[profile][stage].resources = check.resources(raw.resources, `${path}.resources`);
       }
       if (raw.skip !== undefined) {
         if (typeof raw.skip !== "boolean") {
@@ -221,6 +230,12 @@ export async function loadExperiment(path: string, file = path): Promise<Experim
     throw error;
   }
   return parseExperiment(text, file);
+}
+
+/** What each instance of `stage` asks of a cluster under `profile`: defaults, the stage's, the profile's. */
+export function stageResources(experiment: Experiment, profile: string, stage: string): Resources {
+  const decl = experiment.stages.find((d) => d.name === stage);
+  return { ...DEFAULT_RESOURCES, ...decl?.resources, ...experiment.profiles[profile]?.[stage]?.resources };
 }
 
 /** Upstream stage names of a declaration: its inputs and its `foreach`. */
@@ -272,5 +287,12 @@ function checker(fail: (reason: string) => never) {
   };
   const exclusions = (value: unknown, path: string): Params[] =>
     list(value, path).map((item, i) => mapping(item, `${path}[${i}]`));
-  return { mapping, list, string, matrix, exclusions };
+  const resources = (value: unknown, path: string): Partial<Resources> => {
+    try {
+      return checkResources(value, path);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  };
+  return { mapping, list, string, matrix, exclusions, resources };
 }

@@ -4,6 +4,8 @@
  * @module
  */
 import { localRunner } from "./executors/local.ts";
+import { slurmExecutor, type SlurmExecutorOptions } from "./executors/slurm.ts";
+import { stageResources } from "./experiment.ts";
 import { execute, type Outcome, type StageRunner } from "./execute.ts";
 import type { PreviousRun } from "./manifest.ts";
 import type { PlanItem } from "./plan.ts";
@@ -22,8 +24,17 @@ export interface ReproduceOptions extends TargetOptions {
   dryRun?: boolean;
   /** Receives progress events. */
   reporter?: (event: RunEvent) => void;
-  /** How a stage process is started. @default localRunner */
+  /** How a stage process is started; overrides `executor`. */
   runner?: StageRunner;
+  /**
+   * Where stages run: `local` processes, at most `jobs` at a time, or `slurm` batch jobs, at most `jobs` in
+   * flight, with the resources the experiment file declares. @default "local"
+   */
+  executor?: "local" | "slurm";
+  /** Slurm settings: extra `sbatch` arguments for every job (partition, account), polling, grace window. */
+  slurm?: Pick<SlurmExecutorOptions, "sbatchArgs" | "backoff" | "graceMs" | "env">;
+  /** Aborting it cancels the run's Slurm jobs (their stages fail); the local executor ignores it. */
+  signal?: AbortSignal;
 }
 
 /** What {@linkcode reproduce} did. */
@@ -78,9 +89,23 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const backendInfo = anyRuns ? `${backend} (${await planned.backendReason()})` : undefined;
   if (backendInfo) options.reporter?.({ type: "notice", kind: "backend", message: backendInfo });
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
+  let runner = options.runner;
+  let stopSlurm = () => {};
+  if (!runner && options.executor === "slurm") {
+    const slurm = slurmExecutor({
+      root: planned.options.root,
+      config: planned.options.config,
+      resourcesOf: (stage) => stageResources(experiment, profile, stage),
+      ...options.slurm,
+    });
+    const onAbort = () => void slurm.cancel();
+    options.signal?.addEventListener("abort", onAbort);
+    stopSlurm = () => options.signal?.removeEventListener("abort", onAbort);
+    runner = slurm.runner;
+  }
   result.outcomes = await execute(items, {
     store,
-    runner: options.runner ?? localRunner({
+    runner: runner ?? localRunner({
       root: planned.options.root,
       config: planned.options.config,
       threadsPerStage: Math.max(1, Math.floor(navigator.hardwareConcurrency / jobs)),
@@ -90,7 +115,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     backendInfo,
     jobs,
     onEvent: options.reporter,
-  });
+  }).finally(stopSlurm);
   result.ok = result.outcomes.every((o) => o.status === "cached" || o.status === "ran");
 
   const runs: Record<string, PreviousRun> = {};

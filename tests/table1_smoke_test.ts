@@ -1,12 +1,19 @@
 /**
  * End to end: the table1 target on the smoke profile, through the engine and real worker processes, twice.
  * The second run must compute nothing, and the published tables must hold every method of the profile.
+ * Then, where a test Slurm cluster can be started (`slurm_cluster.ts`), the same target on Slurm must give the
+ * same metrics as the local run.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reproduce } from "../pipeline/reproduce.ts";
+import { isTimingMetric } from "../pipeline/diff.ts";
+import type { LockFile } from "../pipeline/results.ts";
+import { startTestCluster } from "./slurm_cluster.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+/** The local run's lock file, for the Slurm run to compare with. */
+let localLock: LockFile | undefined;
 
 Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun computes nothing", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "vsc-table1-" });
@@ -41,7 +48,57 @@ Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun co
       throw new Error("table2.md lacks the subgradient row");
     }
     await Deno.stat(join(tmp, "results", "smoke", "figures", "dictionary_thr_laplacian_J1.png"));
+    localLock = JSON.parse(await Deno.readTextFile(join(tmp, "results", "smoke", "table1.lock.json")));
   } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("reproduce table1 --profile smoke --executor slurm gives the local run's keys and metrics", async (t) => {
+  const cluster = await startTestCluster();
+  if (typeof cluster === "string") {
+    console.log(`Slurm smoke test skipped: ${cluster}`);
+    return;
+  }
+  if (!localLock) throw new Error("the local smoke run did not finish");
+  const tmp = await Deno.makeTempDir({ prefix: "vsc-table1-slurm-" });
+  try {
+    const result = await reproduce({
+      root,
+      target: "table1",
+      profile: "smoke",
+      backend: "wasm",
+      executor: "slurm",
+      jobs: 8,
+      // The cluster's environment explicitly: test files share one process's Deno.env.
+      slurm: { backoff: { minMs: 200, maxMs: 2000 }, env: cluster.env },
+      cacheDir: join(tmp, "cache"),
+      resultsDir: join(tmp, "results"),
+    });
+    if (!result.ok) {
+      throw new Error(
+        `the Slurm run failed: ${JSON.stringify(result.outcomes.filter((o) => o.status === "failed"))}`,
+      );
+    }
+    const slurmLock: LockFile = JSON.parse(
+      await Deno.readTextFile(join(tmp, "results", "smoke", "table1.lock.json")),
+    );
+    const strip = (lock: LockFile) =>
+      Object.fromEntries(
+        Object.entries(lock.instances).map(([id, inst]) => [id, {
+          key: inst.key,
+          metrics: Object.fromEntries(Object.entries(inst.metrics).filter(([name]) => !isTimingMetric(name))),
+        }]),
+      );
+    await t.step("same instances, keys and metrics (timings aside)", () => {
+      const [a, b] = [strip(localLock!), strip(slurmLock)];
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        const differing = Object.keys(a).filter((id) => JSON.stringify(a[id]) !== JSON.stringify(b[id]));
+        throw new Error(`local and Slurm differ in ${differing.join(", ")}`);
+      }
+    });
+  } finally {
+    await cluster.stop();
     await Deno.remove(tmp, { recursive: true });
   }
 });

@@ -6,12 +6,10 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import { PROGRESS_PREFIX, RESULT_PREFIX, type WorkerJob, type WorkerResult } from "../_worker.ts";
+import { PROGRESS_PREFIX, RESULT_PREFIX, type WorkerResult } from "../_worker.ts";
 import type { RunJob, StageRunner } from "../execute.ts";
 import type { Progress } from "../stage.ts";
-
-const WORKER = fileURLToPath(new URL("../_worker.ts", import.meta.url));
+import { workerArgs, workerEnv, writeWorkerJob } from "./worker_command.ts";
 
 /** Options of {@linkcode localRunner}. */
 export interface LocalRunnerOptions {
@@ -29,37 +27,12 @@ export interface LocalRunnerOptions {
 /** A {@linkcode StageRunner} that spawns `pipeline/_worker.ts`. */
 export function localRunner(options: LocalRunnerOptions): StageRunner {
   return async (job: RunJob, onProgress: (p: Progress) => void) => {
-    const workerJob: WorkerJob = {
-      module: job.module,
-      id: job.instance.id,
-      params: job.instance.params,
-      outDir: job.area.outDir,
-      inputs: job.inputs,
-      backend: job.backend,
-      resultPath: job.area.resultPath,
-    };
-    await Deno.writeTextFile(job.area.jobPath, JSON.stringify(workerJob));
+    await writeWorkerJob(job);
     const log = await Deno.open(job.logPath, { append: true, create: true });
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        "--config",
-        options.config,
-        "--allow-read",
-        "--allow-env",
-        "--allow-ffi",
-        "--allow-sys",
-        `--allow-write=${job.area.outDir},${job.area.tmpDir},${job.area.resultPath}`,
-        WORKER,
-        job.area.jobPath,
-      ],
+      args: workerArgs(job, options.config),
       cwd: options.root,
-      env: {
-        TMPDIR: job.area.tmpDir,
-        NO_COLOR: "1",
-        PIPELINE_STAGE_THREADS: String(options.threadsPerStage ?? 1),
-      },
+      env: workerEnv(job, options.threadsPerStage ?? 1),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
