@@ -57,12 +57,28 @@ export function expandInstances(
       })`,
     );
   }
+  // Every profile's params and matrix values are checked, not only the active profile's: a broken file fails
+  // under every profile (and `gc`, which plans them all), not just under the one that uses the broken value.
+  for (const decl of experiment.stages) {
+    const kind = kinds.get(decl.kind) ??
+      fail(`field "stages.${decl.name}.kind" names unknown stage kind "${decl.kind}"`);
+    const checkValues = (params: Params, matrix: Matrix, path: string) => {
+      merge(kind.defaults, params, `${path}.params`, fail);
+      for (const [axis, values] of Object.entries(matrix)) {
+        values.forEach((value) => merge(kind.defaults, { [axis]: value }, `${path}.matrix`, fail));
+      }
+    };
+    checkValues(decl.params, decl.matrix, `stages.${decl.name}`);
+    for (const [name, stages] of Object.entries(experiment.profiles)) {
+      const override = stages[decl.name];
+      if (override) checkValues(override.params, override.matrix, `profiles.${name}.${decl.name}`);
+    }
+  }
   const overrides = experiment.profiles[profile] ?? {};
   const byStage = new Map<string, Instance[]>();
   const out: Instance[] = [];
   for (const decl of dependencyOrder(experiment.stages)) {
-    const kind = kinds.get(decl.kind) ??
-      fail(`field "stages.${decl.name}.kind" names unknown stage kind "${decl.kind}"`);
+    const kind = kinds.get(decl.kind)!;
     const override = overrides[decl.name];
     // A skipped stage has no instances, nor has a stage that follows one.
     if (override?.skip || (decl.foreach && byStage.get(decl.foreach)!.length === 0)) {
@@ -73,12 +89,6 @@ export function expandInstances(
     if (override) params = merge(params, override.params, `profiles.${profile}.${decl.name}.params`, fail);
 
     const matrix: Matrix = { ...decl.matrix, ...override?.matrix };
-    for (const [axis, values] of Object.entries(matrix)) {
-      const path = `${
-        override?.matrix[axis] ? `profiles.${profile}.${decl.name}` : `stages.${decl.name}`
-      }.matrix`;
-      values.forEach((value) => merge(kind.defaults, { [axis]: value }, path, fail));
-    }
     const include: [Params, string][] = [
       ...decl.include.map((entry, i): [Params, string] => [entry, `stages.${decl.name}.include[${i}]`]),
       ...(override?.include ?? []).map((entry, i): [Params, string] => [

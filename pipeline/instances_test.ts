@@ -191,6 +191,25 @@ for (const [what, text, reason] of errors) {
   });
 }
 
+Deno.test("expandInstances() checks every profile's values, not only the active one's", () => {
+  const broken = [
+    [
+      "stages:\n  t: { kind: train, matrix: { seed: [0, x] } }\nprofiles:\n  a: { t: { matrix: { seed: [0] } } }\n",
+      "a",
+    ],
+    ["stages:\n  t: { kind: train }\nprofiles:\n  a: {}\n  b: { t: { matrix: { seed: [y] } } }\n", "a"],
+    [
+      "stages:\n  t: { kind: train }\nprofiles:\n  a: {}\n  b: { t: { skip: true, params: { epochs: z } } }\n",
+      "a",
+    ],
+  ];
+  const fields = ["stages.t.matrix.seed", "profiles.b.t.matrix.seed", "profiles.b.t.params.epochs"];
+  for (const [i, [text, active]] of broken.entries()) {
+    const error = assertThrows(() => expandInstances(parseExperiment(text, "t.yaml"), active, kinds));
+    assertEquals(error.message.split(" must ")[0], `Cannot load t.yaml: field "${fields[i]}"`);
+  }
+});
+
 Deno.test("expandInstances() rejects an unknown profile, listing the known ones", () => {
   const error = assertThrows(() => expandInstances(experiment, "papr", kinds));
   assertEquals(
