@@ -79,7 +79,7 @@ export const stage: StageKind<TrainDnnParams> = {
         const idx = perm.subarray(start, Math.min(n, start + p.batch_size));
         if (idx.length < 2) continue; // batch norm needs two images
         const x = tf.tensor4d(gatherImages(train, idx), [idx.length, h, w, c]);
-        losses.push(model.trainStep(x, noise).loss);
+        losses.push(model.trainStep(x, noise, p.micro_batch).loss);
         sizes.push(idx.length);
         x.dispose();
         steps++;

@@ -160,26 +160,69 @@ export class ConvVsc {
     return perSampleSquaredError(tf.reshape(xhat, [xhat.shape[0], H * W * C]), tf.reshape(x, [B, H * W * C]));
   }
 
-  /** One training step on a batch x [B, H, W, C] in [0, 1]. */
-  trainStep(x: tf.Tensor4D, rng: Rng): ConvStepStats {
+  /**
+   * Gradients of the batch objective on x [B, H, W, C] with respect to `trainable()`, accumulated over
+   * consecutive micro-batches of at most `microBatch` images, so that a batch larger than memory (the paper's
+   * FMNIST batch of 512 × J = 20 decodes 10,240 images) fits: the objective is a mean over images, so each
+   * micro-batch's objective counts with its share of the batch, and the sum of their gradients is the batch's.
+   * The noise is drawn micro-batch by micro-batch from the same `rng` stream.
+   *
+   * Batch norm: `"batch"` (training) normalises each micro-batch with its own moments, as the authors' per-GPU
+   * batch norm did on their 2 GPUs, and queues their running-statistics updates into `updates`; `"running"` uses
+   * the running statistics, and then the accumulated gradients equal the full batch's up to float rounding.
+   * The caller disposes `loss` and `grads`.
+   */
+  gradients(
+    x: tf.Tensor4D,
+    rng: Rng,
+    options: { microBatch?: number; batchNorm?: "batch" | "running"; updates?: BatchNormUpdate[] } = {},
+  ): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
     const c = this.config;
-    const J = c.samples;
+    const B = x.shape[0];
+    const micro = Math.min(B, options.microBatch && options.microBatch > 0 ? options.microBatch : B);
+    const training = (options.batchNorm ?? "batch") === "batch";
+    const updates = options.updates ?? [];
     const sched = this.schedule();
+    let loss: tf.Scalar | undefined;
+    let grads: tf.NamedTensorMap | undefined;
+    for (let start = 0; start < B; start += micro) {
+      const size = Math.min(micro, B - start);
+      const part = size === B ? x : tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]);
+      const objective = () => {
+        const heads = this.encoder.forward(part, training ? updates : undefined); // 1. [b, K] each
+        const latent = sampleLatent(heads as never, c.spec, c.samples, rng, sched); // 2. z [b·J, K], kl [b]
+        const xhat = this.decoder.forward(latent.z, training ? updates : undefined); // 3. [b·J, H, W, C]
+        const recon = this.#recon(part, xhat); // [b, J]
+        const value = vscObjective(recon, latent.kl, c.beta, c.selection).loss as tf.Scalar; // 4.
+        return size === B ? value : tf.mul(value, size / B) as tf.Scalar;
+      };
+      const step = tf.variableGrads(objective, this.trainable());
+      if (part !== x) part.dispose();
+      if (!loss || !grads) {
+        [loss, grads] = [step.value, step.grads];
+        continue;
+      }
+      const [before, beforeGrads] = [loss, grads];
+      loss = tf.add(before, step.value) as tf.Scalar;
+      grads = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.add(g, step.grads[k])]));
+      tf.dispose([before, step.value, ...Object.values(beforeGrads), ...Object.values(step.grads)]);
+    }
+    return { loss: loss!, grads: grads! };
+  }
+
+  /**
+   * One training step on a batch x [B, H, W, C] in [0, 1], its gradients accumulated over micro-batches of at
+   * most `microBatch` images (0: the whole batch at once; see `gradients`).
+   */
+  trainStep(x: tf.Tensor4D, rng: Rng, microBatch = 0): ConvStepStats {
     const lr = this.learningRate();
     const updates: BatchNormUpdate[] = [];
-    const objective = () => {
-      const heads = this.encoder.forward(x, updates); // 1. [B, K] each
-      const latent = sampleLatent(heads as never, c.spec, J, rng, sched); // 2. z [B·J, K], kl [B]
-      const xhat = this.decoder.forward(latent.z, updates); // 3. [B·J, H, W, C]
-      const recon = this.#recon(x, xhat); // [B, J]
-      return vscObjective(recon, latent.kl, c.beta, c.selection).loss as tf.Scalar; // 4.
-    };
-    const { value, grads } = tf.variableGrads(objective, this.trainable());
+    const { loss, grads } = this.gradients(x, rng, { microBatch, updates });
     this.#optimizer.apply(grads, lr); // 5.
     applyBatchNormUpdates(updates); // 6.
-    tf.dispose(grads);
+    tf.dispose(Object.values(grads));
     this.iteration++;
-    return { loss: value, lr };
+    return { loss, lr };
   }
 
   /**
