@@ -1,6 +1,6 @@
 /**
  * End to end: the entropy-elbo target on the smoke profile, through the engine and real worker processes: every
- * posterior family with learned and with generating fields, the bars table and both figures.
+ * posterior family with learned and with generating fields, the baseline ELBOs, the bars tables and both figures.
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,10 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
     const table = await Deno.readTextFile(join(tmp, "results", "smoke", "bars.md"));
     for (const label of ["diagonal Gaussian", "full-covariance Gaussian", "amortised", "-8.782 / -8.884"]) {
       if (!table.includes(label)) throw new Error(`bars.md lacks "${label}"`);
+    }
+    const baselines = await Deno.readTextFile(join(tmp, "results", "smoke", "bars_baselines.md"));
+    for (const label of ["entropy ELBO L^H", "analytic Gaussian–Laplace", "Monte-Carlo reparameterised"]) {
+      if (!baselines.includes(label)) throw new Error(`bars_baselines.md lacks "${label}"`);
     }
     for (
       const figure of [

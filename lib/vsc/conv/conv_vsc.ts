@@ -33,6 +33,7 @@ import { type Architecture, architectureFor } from "./architectures.ts";
 import { ConvDecoder, ConvEncoder } from "./conv_nets.ts";
 import { applyBatchNormUpdates, type BatchNormUpdate } from "./layers.ts";
 import { Adam } from "./adam.ts";
+import { sumTensors } from "../../tensor/ops.ts";
 
 /** Everything that sets up a conv VSC model; saved with its weights. */
 export interface ConvVscConfig extends LatentScheduleConfig {
@@ -219,7 +220,7 @@ export class ConvVsc {
     const updates: BatchNormUpdate[] = [];
     const { loss, grads } = this.gradients(x, rng, { microBatch, updates });
     this.#optimizer.apply(grads, lr); // 5.
-    applyBatchNormUpdates(updates); // 6.
+    applyBatchNormUpdates(microBatch > 0 ? mergeMicroBatchUpdates(updates) : updates); // 6.
     tf.dispose(Object.values(grads));
     this.iteration++;
     return { loss, lr };
@@ -289,4 +290,28 @@ export class ConvVsc {
     tf.dispose(Object.values(this.named()));
     this.#optimizer.dispose();
   }
+}
+
+/**
+ * One running-statistics update per batch-norm layer from its micro-batches' updates (consumed): the mean of
+ * their means and of their unbiased variances, so that the running statistics track the per-micro-batch
+ * statistics each micro-batch was normalised with. Expressed as a biased variance over the first micro-batch's
+ * count, which `applyBatchNormUpdates` turns back into that unbiased mean.
+ */
+function mergeMicroBatchUpdates(updates: BatchNormUpdate[]): BatchNormUpdate[] {
+  const byLayer = new Map<BatchNormUpdate["layer"], BatchNormUpdate[]>();
+  for (const u of updates) byLayer.set(u.layer, [...byLayer.get(u.layer) ?? [], u]);
+  return [...byLayer.values()].map((queued) => {
+    if (queued.length === 1) return queued[0];
+    const count = queued[0].count;
+    const merged = tf.tidy(() => ({
+      mean: tf.div(sumTensors(queued.map((u) => u.mean)), queued.length) as tf.Tensor1D,
+      variance: tf.mul(
+        sumTensors(queued.map((u) => tf.mul(u.variance, u.count / Math.max(1, u.count - 1)))),
+        (count - 1) / count / queued.length,
+      ) as tf.Tensor1D,
+    }));
+    tf.dispose(queued.flatMap((u) => [u.mean, u.variance]));
+    return { layer: queued[0].layer, ...merged, count };
+  });
 }

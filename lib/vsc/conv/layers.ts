@@ -13,7 +13,6 @@
 import { tf } from "../../tensor/tf.ts";
 import type { Rng } from "../../tensor/rng.ts";
 import { conv2d, convTranspose2d } from "./conv_ops.ts";
-import { sumTensors } from "../../tensor/ops.ts";
 
 function uniformVar(rng: Rng, shape: number[], bound: number): tf.Variable {
   // Unnamed variables: tfjs names must be unique per process, and a process may hold several models.
@@ -177,27 +176,18 @@ function batchNormTrain(
 
 /**
  * Apply queued running-stat updates: r ← (1 − m)·r + m·batch, with the unbiased variance (× n/(n−1)); disposes
- * the queued tensors. A layer with several updates (one per micro-batch of a step, see `ConvVsc.gradients`) is
- * updated once, with the mean of its micro-batches' means and of their unbiased variances: the running statistics
- * then track per-micro-batch statistics, which are what the layer normalised with.
+ * the queued tensors.
  */
 export function applyBatchNormUpdates(updates: BatchNormUpdate[]): void {
   const m = BatchNorm.MOMENTUM;
-  const byLayer = new Map<BatchNorm, BatchNormUpdate[]>();
-  for (const u of updates) byLayer.set(u.layer, [...byLayer.get(u.layer) ?? [], u]);
-  for (const [layer, queued] of byLayer) {
+  for (const u of updates) {
     tf.tidy(() => {
-      const unbiased = (u: BatchNormUpdate) => tf.mul(u.variance, u.count / Math.max(1, u.count - 1));
-      const mean = queued.length === 1
-        ? queued[0].mean
-        : tf.div(sumTensors(queued.map((u) => u.mean)), queued.length);
-      const variance = queued.length === 1
-        ? unbiased(queued[0])
-        : tf.div(sumTensors(queued.map(unbiased)), queued.length);
-      layer.runningMean.assign(tf.add(tf.mul(layer.runningMean, 1 - m), tf.mul(mean, m)));
-      layer.runningVar.assign(tf.add(tf.mul(layer.runningVar, 1 - m), tf.mul(variance, m)));
+      const unbiased = tf.mul(u.variance, u.count / Math.max(1, u.count - 1));
+      u.layer.runningMean.assign(tf.add(tf.mul(u.layer.runningMean, 1 - m), tf.mul(u.mean, m)));
+      u.layer.runningVar.assign(tf.add(tf.mul(u.layer.runningVar, 1 - m), tf.mul(unbiased, m)));
     });
-    for (const u of queued) tf.dispose([u.mean, u.variance]);
+    u.mean.dispose();
+    u.variance.dispose();
   }
   updates.length = 0;
 }

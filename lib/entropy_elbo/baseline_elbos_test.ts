@@ -1,0 +1,48 @@
+import { assert } from "../testing/assert.ts";
+import { tf } from "../tensor/tf.ts";
+import { useBackend } from "../tensor/backend.ts";
+import { Rng } from "../tensor/rng.ts";
+import { analyticLaplaceElbo, monteCarloLaplaceElbo } from "./baseline_elbos.ts";
+import { entropyElbo } from "./entropy_elbo.ts";
+
+Deno.test("analytic Gaussian–Laplace ELBO at b = λ*, σ² = σ*² and unit columns equals L^H (Theorems 1–2)", async () => {
+  await useBackend("cpu");
+  const rng = new Rng(3);
+  const [n, d, h] = [7, 5, 4];
+  const x = tf.tensor2d(rng.normalArray(n * d), [n, d]);
+  const mu = tf.tensor2d(rng.normalArray(n * h), [n, h]);
+  const s = tf.tensor2d(rng.uniformArray(n * h, 0.2, 1.5), [n, h]);
+  const w = tf.tensor2d(rng.normalArray(d * h), [d, h]);
+  const lh = entropyElbo(x, { mu, s, w });
+  const unit = tf.div(w, tf.norm(w, "euclidean", 0, true)) as tf.Tensor2D;
+  const analytic = analyticLaplaceElbo(x, { mu, s, w: unit, logSigma2: tf.log(lh.sigma2) }, lh.lambda);
+  const [a, b] = [analytic.dataSync()[0], lh.elbo.dataSync()[0]];
+  assert(Math.abs(a - b) < 1e-4 * Math.abs(b), `analytic ${a} vs L^H ${b}`);
+  // Any other b or σ² gives less (λ*, σ*² are the maximisers).
+  const worse = analyticLaplaceElbo(x, { mu, s, w: unit, logSigma2: tf.log(lh.sigma2) }, 1).dataSync()[0];
+  assert(worse < a, `b = 1 gives ${worse} ≥ ${a}`);
+  tf.dispose([x, mu, s, w, unit, analytic, ...Object.values(lh)]);
+});
+
+Deno.test("Monte-Carlo Laplace ELBO agrees with the analytic one within its standard error", async () => {
+  await useBackend("cpu");
+  const rng = new Rng(4);
+  const [n, d, h] = [3, 4, 3];
+  const p = {
+    mu: tf.tensor2d(rng.normalArray(n * h), [n, h]),
+    s: tf.tensor2d(rng.uniformArray(n * h, 0.3, 1), [n, h]),
+    w: tf.tensor2d(rng.normalArray(d * h), [d, h]),
+    logSigma2: tf.scalar(-0.5),
+  };
+  const x = tf.tensor2d(rng.normalArray(n * d), [n, d]);
+  const exact = analyticLaplaceElbo(x, p, 1).dataSync()[0];
+  // 40 independent estimates of S = 500 draws: their mean within 4 standard errors of the exact value.
+  const draws = Array.from(
+    { length: 40 },
+    (_, i) => monteCarloLaplaceElbo(x, p, 1, 500, new Rng(100 + i)).dataSync()[0],
+  );
+  const mean = draws.reduce((a, b) => a + b) / draws.length;
+  const sd = Math.sqrt(draws.reduce((a, b) => a + (b - mean) ** 2, 0) / (draws.length - 1));
+  assert(Math.abs(mean - exact) < 4 * sd / Math.sqrt(draws.length) + 1e-4, `MC ${mean} ± ${sd} vs ${exact}`);
+  tf.dispose([x, ...Object.values(p)]);
+});
