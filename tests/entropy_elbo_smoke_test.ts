@@ -27,6 +27,10 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
     for (const label of ["diagonal Gaussian", "full-covariance Gaussian", "amortised", "-8.782 / -8.884"]) {
       if (!table.includes(label)) throw new Error(`bars.md lacks "${label}"`);
     }
+    const compare = await Deno.readTextFile(join(tmp, "results", "smoke", "compare.md"));
+    for (const label of ["FISTA (baseline) (Fallah & Rozell)", "entropy ELBO L^H, EM", "objective (10)"]) {
+      if (!compare.includes(label)) throw new Error(`compare.md lacks "${label}"`);
+    }
     const baselines = await Deno.readTextFile(join(tmp, "results", "smoke", "bars_baselines.md"));
     for (const label of ["entropy ELBO L^H", "analytic Gaussian–Laplace", "Monte-Carlo reparameterised"]) {
       if (!baselines.includes(label)) throw new Error(`bars_baselines.md lacks "${label}"`);

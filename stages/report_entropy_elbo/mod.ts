@@ -6,7 +6,8 @@
  * entropy terms, Gini sparseness and reconstruction on held-out patches, the fields ordered by λ*.
  *
  * Outputs: `bars.md/.csv/.tex`, `figures/bars_fields.png`, `figures/bars_elbo.{png,svg}`; with baseline runs,
- * `bars_baselines.md/.csv/.tex` (the analytic and Monte-Carlo ELBOs beside L^H); where the profile has
+ * `bars_baselines.md/.csv/.tex` (the analytic and Monte-Carlo ELBOs beside L^H); with a `compare` input, its
+ * `compare.md/.csv/.tex` (both papers' codes on the same patches); where the profile has
  * patch runs, `patches.md/.csv/.tex`, `figures/patches_elbo.{png,svg}`, `figures/patches_entropies.{png,svg}`,
  * `figures/patches_fields_{annealing,no_annealing}.png`.
  *
@@ -249,6 +250,12 @@ export const stage: StageKind<ReportParams> = {
     await elboFigure(runs, learned, figDir, setting);
     const patchRuns = ctx.inputList("patch_runs");
     if (patchRuns.length) await patchesReport(patchRuns, ctx.outDir, figDir, ctx.params.profile);
+    // The cross-paper table (stage compare_sparse_codes), published beside these.
+    for (const compare of ctx.inputList("compare")) {
+      for (const ext of ["md", "csv", "tex"]) {
+        await Deno.copyFile(join(compare.dir, `compare.${ext}`), join(ctx.outDir, `compare.${ext}`));
+      }
+    }
     return { families: learned.length, bars_recovered: learned.map((r) => Number(r.metrics.bars_recovered)) };
   },
 };
