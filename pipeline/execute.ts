@@ -50,6 +50,8 @@ export interface ExecuteOptions {
   /** Parallel stage processes. */
   jobs: number;
   onEvent?: (event: RunEvent) => void;
+  /** The first module of a kind's keyed code edited since planning (see `KeyedTarget.codeChange`). */
+  codeChange?: (code: PlanItem["instance"]["code"]) => Promise<string | undefined>;
 }
 
 /** Run what the plan says must run; resolve to one outcome per plan item, in plan order. */
@@ -160,6 +162,13 @@ async function runItem(
       logPath: log,
     }, (progress) => emit({ type: "progress", id: instance.id, progress }));
     const end = new Date();
+    const edited = await options.codeChange?.(instance.code);
+    if (edited) {
+      throw new Error(
+        `Cannot record ${instance.id}: ${edited} was edited while the run was in progress, so its outputs may come ` +
+          "from code other than the one its key names; run reproduce again",
+      );
+    }
     const manifest: Manifest = {
       key: instance.key,
       id: instance.id,

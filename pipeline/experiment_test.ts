@@ -40,7 +40,7 @@ const errors: [string, string, string][] = [
   [
     "an unknown stage field",
     "stages:\n  train: { kind: t, lerning_rate: 1 }\n",
-    `Cannot load ${FILE}: unknown field "stages.train.lerning_rate" (expected one of "kind", "params", "matrix", "exclude", "include", "inputs", "foreach")`,
+    `Cannot load ${FILE}: unknown field "stages.train.lerning_rate" (expected one of "kind", "params", "matrix", "exclude", "include", "inputs", "foreach", "resources")`,
   ],
   [
     "an unknown top-level field",

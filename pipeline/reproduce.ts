@@ -115,6 +115,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     backendInfo,
     jobs,
     onEvent: options.reporter,
+    codeChange: planned.codeChange,
   }).finally(stopSlurm);
   result.ok = result.outcomes.every((o) => o.status === "cached" || o.status === "ran");
 

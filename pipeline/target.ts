@@ -5,7 +5,7 @@
  */
 import { join, relative, resolve } from "node:path";
 import { detectBackend } from "./backend.ts";
-import { CodeHasher } from "./code_hash.ts";
+import { type CodeHash, CodeHasher } from "./code_hash.ts";
 import { fingerprintFile } from "./code_fingerprint.ts";
 import { FileHashes } from "./file_hashes.ts";
 import { type EngineOptions, type ResolvedOptions, resolveOptions } from "./engine_options.ts";
@@ -37,6 +37,12 @@ export interface KeyedTarget {
   backendReason: () => Promise<string>;
   /** Persist the file and module-graph memos. */
   saveMemos(): Promise<void>;
+  /**
+   * The first module of `code` whose fingerprint is no longer the one keyed (edited since planning), or
+   * undefined. A stage process imports the working tree's modules when it starts, so an edit between planning
+   * and that moment would put new code's outputs under the old code's key.
+   */
+  codeChange(code: CodeHash): Promise<string | undefined>;
 }
 
 /** Options of {@linkcode keyTarget}. */
@@ -135,6 +141,12 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
       await codeHasher.save();
       await fingerprints.save();
       await store.fileHashes.save();
+    },
+    codeChange: async (code) => {
+      for (const [file, fingerprint] of Object.entries(code.files)) {
+        if ((await fingerprints.hash(join(resolved.root, file)) ?? "missing") !== fingerprint) return file;
+      }
+      return undefined;
     },
   };
 }

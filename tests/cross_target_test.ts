@@ -13,7 +13,9 @@ Deno.test("entropy-elbo's linear runs are table1's quick runs (same keys)", asyn
   const keys = async (target: string, stage: string) => {
     const { items } = await planTarget({ root, target, profile: "quick", backend: "wasm" });
     return Object.fromEntries(
-      items.filter((i) => i.instance.stage === stage).map((i) => [String(i.instance.params.method), i.instance.key]),
+      items.filter((i) => i.instance.stage === stage).map((
+        i,
+      ) => [String(i.instance.params.method), i.instance.key]),
     );
   };
   const [linear, table1] = [await keys("entropy-elbo", "linear"), await keys("table1", "train")];

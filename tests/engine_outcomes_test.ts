@@ -122,6 +122,10 @@ Deno.test("a bad experiment file gives one line naming the file and field path, 
 
 Deno.test("gc removes entries that no target references under any profile", async () => {
   const root = await makeToyRoot();
+  // Only the toy target: the other fixture targets share some of its entries on purpose.
+  for await (const entry of Deno.readDir(join(root, "experiments"))) {
+    if (entry.name !== "toy.yaml") await Deno.remove(join(root, "experiments", entry.name));
+  }
   await run(root);
   await editToyExperiment(root, "text: abc", "text: xyz");
   await run(root);
@@ -155,4 +159,23 @@ Deno.test("a data path given with --param that the stage would not read is refus
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
+});
+
+Deno.test("a stage whose code is edited while the run is in progress is not recorded under the old key", async () => {
+  const root = await makeToyRoot();
+  await Deno.writeTextFile(
+    join(root, "experiments/slow.yaml"),
+    "stages:\n  slow: { kind: slow, params: { ms: 2500 } }\n",
+  );
+  const running = reproduce({ root, target: "slow" });
+  await new Promise((r) => setTimeout(r, 800));
+  await Deno.writeTextFile(join(root, "stages/slow/mod.ts"), "export const edited = 1;\n", { append: true });
+  const first = await running;
+  const slow = first.outcomes[0];
+  assert(
+    slow.status === "failed" && slow.error.reason.includes("stages/slow/mod.ts was edited"),
+    JSON.stringify(slow),
+  );
+  const second = await reproduce({ root, target: "slow" });
+  assertEquals(second.outcomes.map((o) => o.status), ["ran"]);
 });
