@@ -48,6 +48,10 @@ Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun co
       throw new Error("table2.md lacks the subgradient row");
     }
     await Deno.stat(join(tmp, "results", "smoke", "figures", "dictionary_thr_laplacian_J1.png"));
+    const structure = await Deno.readTextFile(join(tmp, "results", "smoke", "dictionary_structure.md"));
+    for (const label of ["oriented atoms %", "random: white noise", "random: random mixtures"]) {
+      if (!structure.includes(label)) throw new Error(`dictionary_structure.md lacks "${label}"`);
+    }
     localLock = JSON.parse(await Deno.readTextFile(join(tmp, "results", "smoke", "table1.lock.json")));
   } finally {
     await Deno.remove(tmp, { recursive: true });

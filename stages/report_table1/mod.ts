@@ -6,15 +6,17 @@
  *
  * Outputs: `table1.md/.csv/.tex`, `table2.md/.csv/.tex`, `figures/dictionary_<method>_J<J>.png`, and where
  * available `convergence.md` + `figures/convergence_*.{png,svg}`, `fig4_snr.md` + `figures/fig4_snr_*.{png,svg}`,
- * `fig5_jaccard.md` + `figures/fig5_jaccard.{png,svg}`.
+ * `fig5_jaccard.md` + `figures/fig5_jaccard.{png,svg}`, `dictionary_structure.md/.csv/.tex` +
+ * `figures/dictionary_structure.{png,svg}` (oriented atoms over training, beside random dictionaries).
  *
  * @module
  */
 import { join } from "node:path";
-import type { StageKind, Upstream } from "../../pipeline/stage.ts";
+import type { Metrics, StageKind, Upstream } from "../../pipeline/stage.ts";
 import { qualitativeChecks, table1Of, table2Of } from "./tables.ts";
 import { toMarkdown, writeTable } from "../../lib/figures/table_files.ts";
 import { convergenceFigures, jaccardFigures, snrFigures } from "./figures.ts";
+import { randomReferences, structureReport } from "./structure.ts";
 
 const defaults = {
   /** Profile name printed in the captions (set by each profile of the experiment). */
@@ -27,7 +29,14 @@ export const stage: StageKind<ReportParams> = {
   description: "Table 1 and Table 2 with the published values beside ours; convergence, Fig. 4 and Fig. 5",
   defaults,
   async run(ctx) {
-    const runs = ctx.inputList("metrics").map((u) => u.metrics);
+    // Each run's dictionary structure (stage dictionary_structure) joins its metrics as "oriented_percent".
+    const structures = ctx.inputList("structure");
+    const structureOf = (r: Metrics) =>
+      structures.find((u) => ["method", "samples", "seed"].every((k) => u.metrics[k] === r[k]))?.metrics;
+    const runs: Metrics[] = ctx.inputList("metrics").map((u) => ({
+      ...u.metrics,
+      oriented_percent: structureOf(u.metrics)?.oriented_percent ?? null,
+    }));
     const sgRuns = ctx.inputList("metrics_sg").map((u) => u.metrics);
     const data = ctx.input("patches").metrics;
     const backends = [...new Set(runs.map((r) => String(r.backend)))].join(", ");
@@ -67,6 +76,12 @@ export const stage: StageKind<ReportParams> = {
     ) {
       figures.push(...made.files);
       if (made.table) await Deno.writeTextFile(join(ctx.outDir, `${name}.md`), toMarkdown(made.table));
+    }
+    if (structures.length > 0) {
+      const references = await randomReferences(ctx.input("patches").dir);
+      const made = await structureReport(structures, references, figDir, short);
+      await writeTable(ctx.outDir, "dictionary_structure", made.table);
+      figures.push(...made.files);
     }
     const checks = qualitativeChecks(runs);
     return {
