@@ -46,3 +46,25 @@ Deno.test("Monte-Carlo Laplace ELBO agrees with the analytic one within its stan
   assert(Math.abs(mean - exact) < 4 * sd / Math.sqrt(draws.length) + 1e-4, `MC ${mean} ± ${sd} vs ${exact}`);
   tf.dispose([x, ...Object.values(p)]);
 });
+
+Deno.test("fitBaselineElbo(): L^H of the final point is at least its analytic ELBO (λ*, σ*² maximise it)", async () => {
+  await useBackend("cpu");
+  const { fitBaselineElbo } = await import("./fit_baseline.ts");
+  const { createPosteriors } = await import("./posterior_families.ts");
+  const rng = new Rng(5);
+  const x = tf.tensor2d(rng.normalArray(30 * 4), [30, 4]);
+  const w = tf.variable(tf.mul(tf.tensor2d(rng.normalArray(12), [4, 3]), 3));
+  const q = createPosteriors("diagonal", { n: 30, d: 4, h: 3 }, rng);
+  const fit = await fitBaselineElbo(x, w, q, {
+    objective: "analytic",
+    b: 1,
+    samples: 1,
+    rng,
+    steps: 200,
+    lr: 0.05,
+    logEvery: 100,
+  });
+  assert(fit.entropyElbo >= fit.elbo - 1e-4, `L^H ${fit.entropyElbo} < analytic ${fit.elbo}`);
+  tf.dispose([x, w]);
+  q.dispose();
+});

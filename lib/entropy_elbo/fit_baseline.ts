@@ -37,7 +37,10 @@ export interface BaselineFitResult {
   history: { step: number; elbo: number }[];
   /** The analytic baseline ELBO at the end (nats per datum). */
   elbo: number;
-  /** The entropy ELBO L^H of the final posteriors and fields (its λ*, σ*² and unit columns). */
+  /**
+   * The entropy ELBO L^H of the final model point: the fields' unit columns W̃ and the posteriors rescaled by the
+   * column norms (the same W z), at L^H's λ*, σ*².
+   */
   entropyElbo: number;
   /** The learned noise variance σ². */
   sigma2: number;
@@ -113,8 +116,15 @@ export async function fitBaselineElbo(
         onLog?.(point);
       }
     }
+    // The same model point on L^H's scale: L^H uses unit-norm columns W̃ = W/‖w_h‖, so the codes scale by ‖w_h‖
+    // (W z = W̃ (‖w‖ ⊙ z)), posterior means and spreads alike.
     const p = params();
-    const lh = entropyElbo(x, { mu: p.mu, s: p.s, w: w as tf.Tensor2D });
+    const scaled = tf.tidy(() => {
+      const norms = tf.norm(w, "euclidean", 0); // [H]
+      return { mu: tf.mul(p.mu, norms) as tf.Tensor2D, s: tf.mul(p.s, norms) as tf.Tensor2D };
+    });
+    const lh = entropyElbo(x, { ...scaled, w: w as tf.Tensor2D });
+    tf.dispose([scaled.mu, scaled.s]);
     const result = {
       history,
       elbo: history.at(-1)!.elbo,
