@@ -22,7 +22,7 @@ import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 import { ConvVsc, defaultConvVscConfig } from "../lib/vsc/conv/conv_vsc.ts";
 import { latentSpecFor } from "../lib/vsc/methods.ts";
 import { reproduce } from "../pipeline/reproduce.ts";
-import { isTimingMetric } from "../pipeline/diff.ts";
+import { isTimingMetric } from "../pipeline/timing_metric.ts";
 import {
   type BenchResult,
   environment,

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { isTimingMetric } from "./timing_metric.ts";
 import { join, relative } from "node:path";
 import { paramChanges } from "./_param_changes.ts";
 import type { ParamChange } from "./reason.ts";
@@ -102,14 +103,6 @@ export async function diff(options: DiffOptions): Promise<LockDiff[]> {
     if (instances.length > 0) out.push({ path, instances });
   }
   return out;
-}
-
-/**
- * Whether a metric is a timing (`seconds_per_epoch`, `durationS`): it measures the machine and its load, so it is
- * never compared against the seed spread, nor between backends.
- */
-export function isTimingMetric(name: string): boolean {
-  return /(^|_)seconds(_|$)|duration/i.test(name);
 }
 
 function compareLocks(

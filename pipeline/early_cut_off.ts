@@ -4,22 +4,25 @@
  * that turned out not to matter). Its previous entry then serves the new key too.
  *
  * Keys stay made of the inputs' keys (`key.ts`), so every cached entry keeps its key; the cut-off is decided
- * when the inputs are known, by comparing output hashes: those of the inputs the previous run read (their
- * manifests, still in the store) with those of the inputs now. This is the "verifying trace" of Build Systems
+ * when the inputs are known, by comparing everything a stage receives of an input — its output files' hashes,
+ * its params and its metrics (timings aside: no stage receives them) — between the inputs the previous run read
+ * (their manifests, still in the store) and the inputs now. This is the "verifying trace" of Build Systems
  * à la Carte: a trace that records the inputs' keys, verified by their outputs.
  *
  * @module
  */
 import type { Manifest, PreviousRun } from "./manifest.ts";
 import type { EntryState } from "./plan.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { withoutTimings } from "./timing_metric.ts";
 
 /** What {@linkcode cutOffSource} needs from the store. */
 export type InspectEntry = (kind: string, key: string) => Promise<EntryState>;
 
 /**
  * The manifest of the previous run's entry when it can serve the current key: every input whose key changed
- * has the same outputs as the input the previous run read, and that entry is still complete. Otherwise
- * undefined (run the stage).
+ * has the same outputs, params and metrics as the input the previous run read, and that entry is still complete.
+ * Otherwise undefined (run the stage).
  *
  * @param previous the instance's latest recorded run (same params, code, data files and environment).
  * @param inputKeys the instance's input keys now, by input name.
@@ -29,7 +32,7 @@ export type InspectEntry = (kind: string, key: string) => Promise<EntryState>;
  * ```ts
  * import { cutOffSource } from "./early_cut_off.ts";
  * const m = (key: string, outputs: Record<string, string>) =>
- *   ({ key, kind: "k", outputs }) as unknown as import("./manifest.ts").Manifest;
+ *   ({ key, kind: "k", outputs, params: {}, metrics: {} }) as unknown as import("./manifest.ts").Manifest;
  * const store = new Map([["old-up", m("old-up", { "a.txt": "h1" })], ["old", m("old", {})]]);
  * const inspect = (_kind: string, key: string) =>
  *   Promise.resolve(store.has(key) ? { state: "complete" as const, manifest: store.get(key)! } : { state: "missing" as const });
@@ -59,11 +62,20 @@ export async function cutOffSource(
       const current = upstream.get(key);
       if (!current) return undefined;
       const old = await inspect(current.kind, beforeKeys[i]);
-      if (old.state !== "complete" || !sameOutputs(old.manifest, current)) return undefined;
+      if (old.state !== "complete" || !sameUpstream(old.manifest, current)) return undefined;
     }
   }
   const entry = await inspect(kind, previous.key);
   return entry.state === "complete" ? entry.manifest : undefined;
+}
+
+/**
+ * True when a dependant cannot tell two upstream entries apart: it receives their files, params and metrics
+ * (timings aside, which no dependant receives).
+ */
+function sameUpstream(a: Manifest, b: Manifest): boolean {
+  return sameOutputs(a, b) && canonicalJson(a.params) === canonicalJson(b.params) &&
+    canonicalJson(withoutTimings(a.metrics)) === canonicalJson(withoutTimings(b.metrics));
 }
 
 /** True when two entries hold the same files with the same hashes. */

@@ -16,6 +16,7 @@ import type { Metrics, Progress, Upstream } from "./stage.ts";
 import type { Store, TempArea } from "./store.ts";
 import { StageFailedError } from "./stage_failed_error.ts";
 import { cutOffSource, sameOutputs } from "./early_cut_off.ts";
+import { withoutTimings } from "./timing_metric.ts";
 import { cp } from "node:fs/promises";
 
 /** Everything a runner needs to run one instance. */
@@ -263,7 +264,8 @@ function upstreamInputs(item: PlanItem, outcomes: ReadonlyMap<string, Outcome>, 
   const upstream = (id: string): Upstream => {
     const { manifest } = outcomes.get(id) as Extract<Outcome, { manifest: Manifest }>;
     const { key, params, metrics, kind } = manifest;
-    return { id, key, params, metrics, dir: store.outDir(kind, key) };
+    // Timings are not handed on: no stage may depend on the machine's speed (so early cut-off can ignore them).
+    return { id, key, params, metrics: withoutTimings(metrics), dir: store.outDir(kind, key) };
   };
   return Object.fromEntries(
     Object.entries(item.instance.inputs).map((

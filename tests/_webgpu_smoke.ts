@@ -15,7 +15,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reproduce } from "../pipeline/reproduce.ts";
-import { isTimingMetric } from "../pipeline/diff.ts";
+import { isTimingMetric } from "../pipeline/timing_metric.ts";
 import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -100,6 +100,17 @@ Deno.test("early cut-off: a refactor that changes no output reruns its stage onl
     if (i > 0) assert(after.manifest.key !== before.manifest.key, "the key is made of the inputs' keys");
   }
   assertEquals((await run(root)).ran, []);
+  // The same files but a new metric: dependants receive metrics, so the shouts rerun (and, unchanged
+  // themselves, cut off the scores).
+  const concat = join(root, "stages/concat/mod.ts");
+  await Deno.writeTextFile(
+    concat,
+    (await Deno.readTextFile(concat)).replace(
+      "return { chars: text.length };",
+      "return { chars: text.length, words: 1 };",
+    ),
+  );
+  assertEquals((await run(root)).ran, ["shout[times=1]", "shout[times=2]", "source"]);
   // An output that does change still reruns every dependant.
   await Deno.writeTextFile(
     join(root, "lib/join_text.ts"),

@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { makeToyRoot } from "./fixtures/toy_root.ts";
 import { reproduce } from "../pipeline/reproduce.ts";
 import { Store } from "../pipeline/store.ts";
-import { isTimingMetric } from "../pipeline/diff.ts";
+import { isTimingMetric } from "../pipeline/timing_metric.ts";
 import type { Metrics } from "../pipeline/stage.ts";
 
 const CLI = fileURLToPath(new URL("../pipeline/cli.ts", import.meta.url));

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reproduce } from "../pipeline/reproduce.ts";
-import { isTimingMetric } from "../pipeline/diff.ts";
+import { isTimingMetric } from "../pipeline/timing_metric.ts";
 import type { LockFile } from "../pipeline/results.ts";
 import { startTestCluster } from "./slurm_cluster.ts";
 
