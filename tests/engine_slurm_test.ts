@@ -36,6 +36,17 @@ function onSlurm(root: string, target: string, extra: Partial<ReproduceOptions> 
   });
 }
 
+/** A toy root whose `slow` stage takes `ms` milliseconds. */
+async function slowToyRoot(ms: number): Promise<string> {
+  const root = await makeToyRoot();
+  const file = join(root, "experiments/slow.yaml");
+  await Deno.writeTextFile(
+    file,
+    (await Deno.readTextFile(file)).replace("kind: slow", `kind: slow\n    params: { ms: ${ms} }`),
+  );
+  return root;
+}
+
 async function slurm(command: string, args: string[]): Promise<string> {
   const env = (cluster as TestCluster).env;
   const out = await new Deno.Command(command, { args, env, stdout: "piped", stderr: "piped" }).output();
@@ -62,14 +73,7 @@ Deno.test({
   name: "slurm: a job killed with scancel fails its stage with Slurm's state; the rerun completes",
   ignore,
   fn: withCluster(async () => {
-    const root = await makeToyRoot();
-    await Deno.writeTextFile(
-      join(root, "experiments/slow.yaml"),
-      (await Deno.readTextFile(join(root, "experiments/slow.yaml"))).replace(
-        "kind: slow",
-        "kind: slow\n    params: { ms: 8000 }",
-      ),
-    );
+    const root = await slowToyRoot(8000);
     const running = onSlurm(root, "slow");
     // Wait for the slow stage's job to run, then cancel it from outside the engine.
     let jobId = "";
@@ -123,14 +127,7 @@ Deno.test({
   name: "slurm: cancelling the run (Ctrl-C) cancels its jobs, one scancel for all",
   ignore,
   fn: withCluster(async () => {
-    const root = await makeToyRoot();
-    await Deno.writeTextFile(
-      join(root, "experiments/slow.yaml"),
-      (await Deno.readTextFile(join(root, "experiments/slow.yaml"))).replace(
-        "kind: slow",
-        "kind: slow\n    params: { ms: 60000 }",
-      ),
-    );
+    const root = await slowToyRoot(60000);
     const abort = new AbortController();
     const running = onSlurm(root, "slow", { signal: abort.signal });
     for (let i = 0; i < 100; i++) {
