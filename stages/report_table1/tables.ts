@@ -153,7 +153,10 @@ export function qualitativeChecks(runs: Metrics[]): Check[] {
   const note = excluded.length ? `left out, not trained: ${excluded.join(", ")}` : "";
   const mean = (method: string, key: string) =>
     summarise(trained.filter((r) => r.method === method).map((r) => r[key] as number)).mean;
-  const methods = [...new Set(trained.map((r) => String(r.method)))];
+  // In the paper's row order, whatever order the runs came in.
+  const methods = [...new Set(trained.map((r) => String(r.method)))].sort((a, b) =>
+    METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b)
+  );
   const all = new Set(runs.map((r) => String(r.method)));
   const fmt = (o: Record<string, number | null>) =>
     [Object.entries(o).map(([k, v]) => `${k} ${sci(v)}`).join(", "), note].filter(Boolean).join("; ");
