@@ -146,7 +146,8 @@ export function slurmExecutor(options: SlurmExecutorOptions): SlurmExecutor {
       w.endedAt ??= Date.now();
       if (Date.now() - w.endedAt < graceMs) continue;
       const end = await howItEnded(id, w.state);
-      await finish(id, w, new Error(`${endMessage(id, end)}; job output: ${w.stdoutPath}`));
+      // The job's output has been drained into the stage's log, which the failure names (its temp area goes).
+      await finish(id, w, new Error(endMessage(id, end)));
       changed = true;
     }
     return changed;
