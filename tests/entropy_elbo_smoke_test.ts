@@ -41,7 +41,8 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
         "bars_elbo.png",
         "bars_elbo.svg",
         "patches_elbo.png",
-        "patches_fields_annealing.png",
+        "patches_fields_EM_annealing.png",
+        "patches_fields_amortised_no_annealing.png",
       ]
     ) {
       await Deno.stat(join(tmp, "results", "smoke", "figures", figure));

@@ -103,7 +103,9 @@ async function entropyRow(
     tf.dispose([mu, s!]);
     const values = await codeMetrics(fields as tf.Tensor2D, x, codes, h, p, zeroCodeMse);
     return {
-      model: "entropy ELBO L^H, EM (Velychko et al.)",
+      model: `entropy ELBO L^H, ${
+        run.params.posterior === "amortised" ? "amortised" : "EM"
+      } (Velychko et al.)`,
       setting: `H = ${h}, ${run.params.annealing ? "with" : "without"} annealing`,
       trained: values.recon_ratio <= TRAINED_RATIO,
       values,
@@ -193,7 +195,8 @@ function table(rows: Row[], n: number, p: CompareParams): Table {
     ),
     notes: [
       "Codes: FISTA's MAP code at λ = 20; a variational run's selected sample (J = 1, warm-ups ramped, as Table 1); " +
-      "the entropy model's posterior means, fitted to these patches with its fields fixed " +
+      "the entropy models' posterior means, fitted to these patches with their fields fixed (for the amortised " +
+      "variant too: its fields, not its encoder) " +
       `(${p.eval_steps} Adam steps, lr ${p.eval_lr}, diagonal posteriors).`,
       `Non-zero: |code| > ${p.nonzero_threshold} (the feature-collapse threshold of protocol §2.11); a posterior mean is ` +
       "never exactly zero, and a thresholded code is zero or above the threshold λ.",

@@ -1,9 +1,11 @@
 /**
- * Stage `train_entropy_elbo_patches`: Velychko et al.'s image-patch experiment, EM variant (protocol §5.4 (i)):
- * H fields learned from the linear experiment's whitened 16×16 patches by mini-batch EM on the entropy ELBO L^H,
- * with or without prior-entropy annealing (s_prior = 10, 8, 6, 4, 2, then 1 by epoch). Then, with the fields
- * fixed, diagonal posteriors are fitted to held-out patches (the first `n_eval` validation patches) for the
- * Gini sparseness of |z| (`gini_samples` posterior samples per patch) and the reconstruction of the means.
+ * Stage `train_entropy_elbo_patches`: Velychko et al.'s image-patch experiment (protocol §5.4): H fields learned
+ * from the linear experiment's whitened 16×16 patches on the entropy ELBO L^H, either by mini-batch EM over
+ * per-patch diagonal posteriors (variant (i); annealing s_prior = 10, 8, 6, 4, 2, then 1 by epoch) or jointly
+ * with an amortised residual-MLP encoder by mini-batch Adam (variant (ii); annealing s_prior = max(1, 2 − 0.1·
+ * epoch)), with or without annealing. Then held-out posteriors (the first `n_eval` validation patches: fitted
+ * with the fields fixed for EM, the encoder's for the amortised variant) give the Gini sparseness of |z|
+ * (`gini_samples` posterior samples per patch) and the reconstruction of the means.
  *
  * Data: the `olshausen_patches` stage's z-scored patches, so that this model and the linear experiment's see the
  * same patches (the authors drew 204,800 random, unnormalised patches of IMAGES.mat).
@@ -17,6 +19,11 @@ import type { StageKind } from "../../pipeline/stage.ts";
 import { requireIntegers } from "../../pipeline/param_checks.ts";
 
 const defaults = {
+  /**
+   * "em": per-patch diagonal posteriors by mini-batch EM (protocol §5.4 (i)); "amortised": the residual-MLP
+   * encoder and the fields trained jointly by mini-batch Adam (§5.4 (ii)).
+   */
+  posterior: "em",
   /** Latents H (the authors' 100). */
   h: 100,
   /** Training patches used: the first n of the patch set (0: all of them). */
@@ -32,6 +39,8 @@ const defaults = {
   e_lr: 0.1,
   /** M-step gradient-ascent step size on W (the authors' 0.5). */
   w_lr: 0.5,
+  /** Adam learning rate of the amortised variant (the authors' 1e-3). */
+  lr: 1e-3,
   /** Held-out patches for the Gini sparseness and reconstruction (the authors' 1,002 test patches). */
   n_eval: 1000,
   /** Full-batch Adam steps fitting the held-out posteriors with the fields fixed. */
@@ -49,7 +58,10 @@ export const stage: StageKind<TrainEntropyElboPatchesParams> = {
   validate(p) {
     requireIntegers(p, ["h", "epochs", "batch_size", "e_steps", "n_eval", "eval_steps", "gini_samples"], 1);
     requireIntegers(p, ["n_train", "seed"], 0);
-    for (const k of ["e_lr", "w_lr"] as const) {
+    if (!["em", "amortised"].includes(p.posterior)) {
+      throw new TypeError(`params.posterior must be "em" or "amortised", received "${p.posterior}"`);
+    }
+    for (const k of ["e_lr", "w_lr", "lr"] as const) {
       if (!(p[k] > 0)) throw new RangeError(`params.${k} must be > 0, received ${p[k]}`);
     }
   },

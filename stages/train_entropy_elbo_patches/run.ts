@@ -1,5 +1,7 @@
 /**
- * The procedure of `train_entropy_elbo_patches` (see mod.ts).
+ * The procedure of `train_entropy_elbo_patches` (see mod.ts): train (EM or amortised), then the shared part —
+ * held-out posteriors, their reconstruction and Gini sparseness, λ* over the training posteriors, the fields
+ * ordered by it.
  *
  * @module
  */
@@ -11,13 +13,21 @@ import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { fitEm } from "../../lib/entropy_elbo/em.ts";
+import { fitAmortised } from "../../lib/entropy_elbo/fit_amortised.ts";
 import { initialFields } from "../../lib/entropy_elbo/fields.ts";
-import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
-import { createPosteriors } from "../../lib/entropy_elbo/posterior_families.ts";
+import { fitEntropyElbo, type FitPoint } from "../../lib/entropy_elbo/fit.ts";
+import { entropyElbo } from "../../lib/entropy_elbo/entropy_elbo.ts";
+import { createPosteriors, type Posteriors } from "../../lib/entropy_elbo/posterior_families.ts";
 import { priorEntropyScale } from "../../lib/entropy_elbo/annealing.ts";
 import { giniSparseness } from "../../lib/entropy_elbo/gini.ts";
 import { optimalLambda } from "../../lib/entropy_elbo/optimal_parameters.ts";
 import { imageGridPng } from "../../lib/figures/mod.ts";
+
+/** Diagonal posteriors of a set of patches, [N × H] row-major. */
+interface Codes {
+  mu: Float32Array;
+  s: Float32Array;
+}
 
 export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Promise<Metrics> {
   const p = ctx.params;
@@ -27,59 +37,106 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
   const n = p.n_train === 0 ? patches.nTrain : Math.min(p.n_train, patches.nTrain);
   const rng = new Rng(p.seed);
   const w = initialFields(rng.fork("fields"), d, p.h);
+  const train = patches.train.subarray(0, n * d);
+  const nEval = Math.min(p.n_eval, patches.nVal);
+  const xEval = tf.tensor2d(patches.val.subarray(0, nEval * d), [nEval, d]);
+  const onEpoch = (point: FitPoint) =>
+    ctx.progress({ done: point.step, total: p.epochs, unit: "epoch", info: `L^H ${point.elbo.toFixed(2)}` });
+  let encoder: Posteriors | undefined;
   try {
-    const fit = await fitEm(patches.train.subarray(0, n * d), w, { n, d, h: p.h }, rng.fork("em"), {
-      epochs: p.epochs,
-      batchSize: p.batch_size,
-      eSteps: p.e_steps,
-      eLr: p.e_lr,
-      wLr: p.w_lr,
-      priorScale: (epoch) => (p.annealing ? priorEntropyScale(epoch, "em") : 1),
-      onEpoch: (point) =>
-        ctx.progress({
-          done: point.step,
-          total: p.epochs,
-          unit: "epoch",
-          info: `L^H ${point.elbo.toFixed(2)}`,
-        }),
-    });
-    await Deno.writeTextFile(join(ctx.outDir, "history.json"), JSON.stringify(fit.history));
+    // 1. Training, and the posteriors of the training and of the held-out patches.
+    let history: FitPoint[];
+    let trainCodes: Codes;
+    let heldOut: Codes;
+    let heldOutElbo: number;
+    let sigma2: number;
+    if (p.posterior === "em") {
+      const fit = await fitEm(train, w, { n, d, h: p.h }, rng.fork("em"), {
+        epochs: p.epochs,
+        batchSize: p.batch_size,
+        eSteps: p.e_steps,
+        eLr: p.e_lr,
+        wLr: p.w_lr,
+        priorScale: (epoch) => (p.annealing ? priorEntropyScale(epoch, "em") : 1),
+        onEpoch,
+      });
+      history = fit.history;
+      trainCodes = fit.posteriors;
+      // Held-out posteriors fitted with the fields fixed.
+      const q = createPosteriors("diagonal", { n: nEval, d, h: p.h }, rng.fork("eval"));
+      const held = await fitEntropyElbo(xEval, w, q, {
+        steps: p.eval_steps,
+        lr: p.e_lr,
+        logEvery: p.eval_steps,
+        learnW: false,
+      });
+      heldOut = await readCodes(q, xEval);
+      q.dispose();
+      [heldOutElbo, sigma2] = [held.final.elbo, held.sigma2];
+    } else {
+      encoder = createPosteriors("amortised", { n, d, h: p.h }, rng.fork("encoder"));
+      const fit = await fitAmortised(train, w, encoder, { n, d }, rng.fork("batches"), {
+        epochs: p.epochs,
+        batchSize: p.batch_size,
+        lr: p.lr,
+        priorScale: (epoch) => (p.annealing ? priorEntropyScale(epoch, "amortised") : 1),
+        onEpoch,
+      });
+      history = fit.history;
+      // The encoder gives every posterior at once: the training patches' in batches, the held-out ones.
+      const mu = new Float32Array(n * p.h), s = new Float32Array(n * p.h);
+      for (let start = 0; start < n; start += 4096) {
+        const size = Math.min(4096, n - start);
+        const batch = tf.tensor2d(train.subarray(start * d, (start + size) * d), [size, d]);
+        const codes = await readCodes(encoder, batch);
+        batch.dispose();
+        mu.set(codes.mu, start * p.h);
+        s.set(codes.s, start * p.h);
+      }
+      trainCodes = { mu, s };
+      heldOut = await readCodes(encoder, xEval);
+      const r = tf.tidy(() => {
+        const q = encoder!.of(xEval);
+        const lh = entropyElbo(xEval, { ...q, w: w as tf.Tensor2D });
+        return [lh.elbo, lh.sigma2];
+      });
+      [heldOutElbo, sigma2] = await Promise.all(r.map(async (t) => (await t.data())[0]));
+      tf.dispose(r);
+    }
+    await Deno.writeTextFile(join(ctx.outDir, "history.json"), JSON.stringify(history));
 
-    // Held-out posteriors with the fields fixed.
-    const nEval = Math.min(p.n_eval, patches.nVal);
-    const xEval = tf.tensor2d(patches.val.subarray(0, nEval * d), [nEval, d]);
-    const q = createPosteriors("diagonal", { n: nEval, d, h: p.h }, rng.fork("eval"));
-    const held = await fitEntropyElbo(xEval, w, q, {
-      steps: p.eval_steps,
-      lr: p.e_lr,
-      logEvery: p.eval_steps,
-      learnW: false,
-    });
-    const { mu, s } = q.of(xEval);
-    const [muData, sData] = [await mu.data() as Float32Array, await s!.data() as Float32Array];
+    // 2. Held-out reconstruction by the posterior means, and Gini sparseness over posterior samples.
     const fields = tf.tidy(() => tf.div(w, tf.norm(w, "euclidean", 0, true)));
     const wTilde = await fields.data() as Float32Array;
-    const recon = tf.tidy(() => tf.mean(tf.square(tf.sub(xEval, tf.matMul(mu, fields, false, true)))));
-    const reconMse = (await recon.data())[0];
-    const zeroCodeMse = (await tf.tidy(() => tf.mean(tf.square(xEval))).data())[0];
-    tf.dispose([mu, s!, fields, recon, xEval]);
-    q.dispose();
-
+    const [reconMse, zeroCodeMse] = await Promise.all(
+      tf.tidy(() => {
+        const mu = tf.tensor2d(heldOut.mu, [nEval, p.h]);
+        return [
+          tf.mean(tf.square(tf.sub(xEval, tf.matMul(mu, fields, false, true)))),
+          tf.mean(tf.square(xEval)),
+        ];
+      }).map(async (t) => {
+        const v = (await t.data())[0];
+        t.dispose();
+        return v;
+      }),
+    );
+    fields.dispose();
     const sampler = rng.fork("gini");
     const z = new Float32Array(p.gini_samples * p.h);
     let gini = 0;
     for (let i = 0; i < nEval; i++) {
       for (let m = 0; m < p.gini_samples; m++) {
         for (let k = 0; k < p.h; k++) {
-          z[m * p.h + k] = muData[i * p.h + k] + sData[i * p.h + k] * sampler.normal();
+          z[m * p.h + k] = heldOut.mu[i * p.h + k] + heldOut.s[i * p.h + k] * sampler.normal();
         }
       }
       gini += giniSparseness(z, [p.gini_samples, p.h]) / nEval;
     }
 
-    // λ* over the training patches' final posteriors, and the fields ordered by it.
+    // 3. λ* over the training patches' final posteriors, and the fields ordered by it.
     const lambdaT = tf.tidy(() =>
-      optimalLambda(tf.tensor2d(fit.posteriors.mu, [n, p.h]), tf.tensor2d(fit.posteriors.s, [n, p.h]))
+      optimalLambda(tf.tensor2d(trainCodes.mu, [n, p.h]), tf.tensor2d(trainCodes.s, [n, p.h]))
     );
     const lambda = Array.from(await lambdaT.data());
     lambdaT.dispose();
@@ -106,8 +163,9 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
         scale: 3,
       }),
     );
-    const last = fit.history.at(-1)!;
+    const last = history.at(-1)!;
     return {
+      posterior: p.posterior,
       annealing: p.annealing,
       seed: p.seed,
       n_train: n,
@@ -116,8 +174,8 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
       posterior_entropy: last.posteriorEntropy,
       prior_entropy: last.priorEntropy,
       likelihood_entropy: last.likelihoodEntropy,
-      heldout_elbo: held.final.elbo,
-      sigma: Math.sqrt(held.sigma2),
+      heldout_elbo: heldOutElbo,
+      sigma: Math.sqrt(sigma2),
       gini,
       recon_mse: reconMse,
       zero_code_mse: zeroCodeMse,
@@ -127,6 +185,17 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
       n_eval: nEval,
     };
   } finally {
-    w.dispose();
+    tf.dispose([w, xEval]);
+    encoder?.dispose();
+  }
+}
+
+/** The posteriors of `x` as host arrays. */
+async function readCodes(q: Posteriors, x: tf.Tensor2D): Promise<Codes> {
+  const { mu, s } = q.of(x);
+  try {
+    return { mu: await mu.data() as Float32Array, s: await s!.data() as Float32Array };
+  } finally {
+    tf.dispose([mu, s!]);
   }
 }
