@@ -144,11 +144,18 @@ export class LinearVsc {
       // FISTA baseline: MAP codes at the warmed-up λ, weight 1 per datum.
       const tau = c.fistaLambda *
         fistaLambdaWarmup(this.iteration, { initial: c.fistaWarmupStart, increment: c.fistaWarmupIncrement });
+      const lipschitz = await this.#lipschitz();
+      // A dictionary step that diverged (too large a learning rate) leaves non-finite atoms: that is a result, as
+      // for the variational methods (NaN loss, the loop stops), not a crash of the solver.
+      if (!Number.isFinite(lipschitz)) {
+        this.iteration++;
+        return { loss: tf.scalar(NaN), nonzero: tf.scalar(NaN) };
+      }
       const solved = await solveLasso(x, this.dictionary, {
         tau,
         maxIter: c.fistaMaxIter,
         tol: c.fistaTol,
-        lipschitz: await this.#lipschitz(),
+        lipschitz,
       });
       codes = solved.codes;
       weights = tf.ones([x.shape[0], 1]);

@@ -71,3 +71,18 @@ Deno.test("LinearVsc leaves no tensor behind once disposed", () => {
   const after = tf.memory().numTensors;
   if (after !== before) throw new Error(`${after - before} tensors left behind`);
 });
+
+Deno.test("LinearVsc: a FISTA dictionary driven to non-finite values gives a NaN loss, not a solver crash", async () => {
+  const rng = new Rng(2);
+  const model = new LinearVsc({ ...config("fista", 1), dictLr: 1e30 }, rng.fork("model"));
+  const x = batch(rng, 10);
+  const losses: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const stats = await model.trainStep(x, rng);
+    losses.push((await readScalars([stats.loss]))[0]);
+    tf.dispose([stats.loss, stats.nonzero]);
+  }
+  x.dispose();
+  model.dispose();
+  if (!losses.some((v) => Number.isNaN(v))) throw new Error(`no NaN loss: ${losses}`);
+});
