@@ -8,6 +8,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import type { Rng } from "../tensor/rng.ts";
+import { type DictionaryRecovery, dictionaryRecovery } from "../sparse/dictionary_recovery.ts";
 
 /**
  * A variable [D, H] of unit-norm random fields, owned by the caller.
@@ -29,4 +30,51 @@ export function initialFields(rng: Rng, d: number, h: number): tf.Variable {
     const w = tf.tensor2d(rng.normalArray(d * h), [d, h]);
     return tf.variable(tf.div(w, tf.norm(w, "euclidean", 0, true)));
   });
+}
+
+/**
+ * W̃: the fields with every column scaled to unit norm, for comparison (the objective leaves their length free).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { unitColumns } from "./fields.ts";
+ * await tf.ready();
+ * const w = tf.tensor2d([[3, 0], [4, 2]]);
+ * const u = unitColumns(w);
+ * const got = u.arraySync();
+ * if (Math.abs(got[0][0] - 0.6) > 1e-6 || got[1][1] !== 1) throw new Error(`${got}`);
+ * tf.dispose([w, u]);
+ * ```
+ */
+export function unitColumns(w: tf.Tensor): tf.Tensor2D {
+  if (w.rank !== 2) {
+    throw new RangeError(`Cannot normalise fields: expected a [D × H] matrix, received shape [${w.shape}]`);
+  }
+  return tf.tidy(() => tf.div(w, tf.norm(w, "euclidean", 0, true))) as tf.Tensor2D;
+}
+
+/**
+ * A bars run's outcome: W̃ read back, and how well it recovers the generating fields `truth` ([D × H]).
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { recoveredFields } from "./fields.ts";
+ * await tf.ready();
+ * const w = tf.tensor2d([[0, 2], [-3, 0]]); // e2 and e1, scaled, one sign flipped
+ * const { unit, recovery } = await recoveredFields(w, new Float32Array([1, 0, 0, 1]), 2);
+ * if (recovery.recovered !== 2 || unit[2] !== -1) throw new Error(JSON.stringify(recovery));
+ * w.dispose();
+ * ```
+ */
+export async function recoveredFields(
+  w: tf.Tensor,
+  truth: Float32Array,
+  d: number,
+): Promise<{ unit: Float32Array; recovery: DictionaryRecovery }> {
+  const u = unitColumns(w);
+  const unit = await u.data() as Float32Array;
+  u.dispose();
+  return { unit, recovery: dictionaryRecovery(truth, unit, d) };
 }

@@ -65,3 +65,20 @@ export function dictionaryRecovery(
     threshold,
   };
 }
+
+/** The recovery as a run's metrics, under the names every bars table reads. */
+export function recoveryMetrics(r: DictionaryRecovery): {
+  recovery_mean: number;
+  recovery_min: number;
+  bars_recovered: number;
+  recovery_threshold: number;
+  matched: number[];
+} {
+  return {
+    recovery_mean: r.mean,
+    recovery_min: r.min,
+    bars_recovered: r.recovered,
+    recovery_threshold: r.threshold,
+    matched: r.matched,
+  };
+}

@@ -3,13 +3,12 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Metrics, StageContext, Upstream } from "../../pipeline/stage.ts";
 import type { CompareParams } from "./mod.ts";
 import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
-import { readFloats } from "../../lib/tensor/readback.ts";
+import { readFloats, readScalars } from "../../lib/tensor/readback.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { validationLoss } from "../../lib/sparse/validation_loss.ts";
 import { multiInformation } from "../../lib/sparse/multi_information.ts";
@@ -19,6 +18,7 @@ import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
 import { METHOD_LABELS } from "../../lib/vsc/methods.ts";
 import { type Table, writeTable } from "../../lib/figures/mod.ts";
 import { readPatchSet } from "../../data/patch_set.ts";
+import { readFields } from "../../data/fields_file.ts";
 import { loadModel } from "../train_linear/model_files.ts";
 
 /** A run is compared only when its codes explain at least 10% of the patch variance (as Table 1's "trained"). */
@@ -39,7 +39,9 @@ export async function run(ctx: StageContext<CompareParams>): Promise<Metrics> {
   const d = patches.dim;
   const n = Math.min(p.n_val, patches.nVal);
   const x = tf.tensor2d(patches.val.subarray(0, n * d), [n, d]);
-  const zeroCodeMse = (await readFloats(tf.tidy(() => tf.mean(tf.square(x))))).at(0)!;
+  const zeroCode = tf.tidy(() => tf.mean(tf.square(x)));
+  const [zeroCodeMse] = await readScalars([zeroCode]);
+  zeroCode.dispose();
   const rows: Row[] = [];
   try {
     for (const run of ctx.inputList("linear")) rows.push(await linearRow(run, x, p, zeroCodeMse));
@@ -87,7 +89,7 @@ async function entropyRow(
   p: CompareParams,
   zeroCodeMse: number,
 ): Promise<Row> {
-  const { d, h, w } = JSON.parse(await Deno.readTextFile(join(run.dir, "fields.json")));
+  const { d, h, w } = await readFields(run.dir);
   const n = x.shape[0];
   const fields = tf.variable(tf.tensor2d(w, [d, h]), false);
   const q = createPosteriors("diagonal", { n, d, h }, new Rng(p.seed));

@@ -18,6 +18,7 @@ import type { Metrics, StageKind, Upstream } from "../../pipeline/stage.ts";
 import { imageGridPng, lineChart, type Table, writeTable } from "../../lib/figures/mod.ts";
 import { writeFigure } from "../../lib/figures/figure_files.ts";
 import { readBars } from "../../data/bars.ts";
+import { readFields } from "../../data/fields_file.ts";
 
 const defaults = {
   /** Profile name printed in the captions. */
@@ -227,8 +228,8 @@ export const stage: StageKind<ReportParams> = {
     const images = [
       ...alignedFields(set.w, set.w, set.d, set.h, [...Array(set.h).keys()]),
       ...(await Promise.all(learned.map(async (r) => {
-        const { w } = JSON.parse(await Deno.readTextFile(join(r.dir, "fields.json")));
-        return alignedFields(Float32Array.from(w), set.w, set.d, set.h, r.metrics.matched as number[]);
+        const { w } = await readFields(r.dir);
+        return alignedFields(w, set.w, set.d, set.h, r.metrics.matched as number[]);
       }))).flat(),
     ];
     await Deno.writeFile(
@@ -358,7 +359,7 @@ async function patchesReport(
 ): Promise<void> {
   const first = runs[0].metrics;
   const setting = `profile "${profile}"; H = ${
-    JSON.parse(await Deno.readTextFile(join(runs[0].dir, "fields.json"))).h
+    (await readFields(runs[0].dir)).h
   }, ${first.n_train} training patches, ${first.epochs} epochs`;
   await writeTable(outDir, "patches", patchesTable(runs.map((r) => r.metrics), setting));
   const histories = await Promise.all(runs.map(async (r) => ({

@@ -12,8 +12,9 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { createPosteriors } from "../../lib/entropy_elbo/posterior_families.ts";
 import { type BaselineObjective, fitBaselineElbo } from "../../lib/entropy_elbo/fit_baseline.ts";
-import { initialFields } from "../../lib/entropy_elbo/fields.ts";
-import { dictionaryRecovery } from "../../lib/sparse/dictionary_recovery.ts";
+import { initialFields, recoveredFields } from "../../lib/entropy_elbo/fields.ts";
+import { recoveryMetrics } from "../../lib/sparse/dictionary_recovery.ts";
+import { writeFields } from "../../data/fields_file.ts";
 
 export async function run(ctx: StageContext<TrainBaselineElboParams>): Promise<Metrics> {
   const p = ctx.params;
@@ -42,18 +43,12 @@ export async function run(ctx: StageContext<TrainBaselineElboParams>): Promise<M
           info: `ELBO ${point.elbo.toFixed(4)}`,
         }),
     });
-    const [unit, norms] = tf.tidy(
-      () => [tf.div(w, tf.norm(w, "euclidean", 0, true)), tf.norm(w, "euclidean", 0)],
-    );
-    const wTilde = await unit.data() as Float32Array;
+    const norms = tf.norm(w, "euclidean", 0);
     const columnNorms = Array.from(await norms.data());
-    tf.dispose([unit, norms]);
-    await Deno.writeTextFile(
-      join(ctx.outDir, "fields.json"),
-      JSON.stringify({ d: set.d, h: set.h, w: Array.from(wTilde) }),
-    );
+    norms.dispose();
+    const { unit, recovery } = await recoveredFields(w, set.w, set.d);
+    await writeFields(ctx.outDir, { d: set.d, h: set.h, w: unit });
     await Deno.writeTextFile(join(ctx.outDir, "history.json"), JSON.stringify(fit.history));
-    const recovery = dictionaryRecovery(set.w, wTilde, set.d);
     return {
       objective: p.objective,
       prior_scale: p.prior_scale,
@@ -64,11 +59,7 @@ export async function run(ctx: StageContext<TrainBaselineElboParams>): Promise<M
       entropy_elbo: fit.entropyElbo,
       sigma: Math.sqrt(fit.sigma2),
       field_norm_mean: columnNorms.reduce((a, b) => a + b, 0) / columnNorms.length,
-      recovery_mean: recovery.mean,
-      recovery_min: recovery.min,
-      bars_recovered: recovery.recovered,
-      recovery_threshold: recovery.threshold,
-      matched: recovery.matched,
+      ...recoveryMetrics(recovery),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

@@ -12,8 +12,9 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { createPosteriors, type PosteriorFamily } from "../../lib/entropy_elbo/posterior_families.ts";
 import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
-import { initialFields } from "../../lib/entropy_elbo/fields.ts";
-import { dictionaryRecovery } from "../../lib/sparse/dictionary_recovery.ts";
+import { initialFields, recoveredFields } from "../../lib/entropy_elbo/fields.ts";
+import { recoveryMetrics } from "../../lib/sparse/dictionary_recovery.ts";
+import { writeFields } from "../../data/fields_file.ts";
 
 export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Metrics> {
   const p = ctx.params;
@@ -40,15 +41,9 @@ export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Me
           info: `L^H ${point.elbo.toFixed(4)}`,
         }),
     });
-    const fields = tf.tidy(() => tf.div(w, tf.norm(w, "euclidean", 0, true)));
-    const wTilde = await fields.data() as Float32Array;
-    fields.dispose();
-    await Deno.writeTextFile(
-      join(ctx.outDir, "fields.json"),
-      JSON.stringify({ d: set.d, h: set.h, w: Array.from(wTilde) }),
-    );
+    const { unit, recovery } = await recoveredFields(w, set.w, set.d);
+    await writeFields(ctx.outDir, { d: set.d, h: set.h, w: unit });
     await Deno.writeTextFile(join(ctx.outDir, "history.json"), JSON.stringify(fit.history));
-    const recovery = dictionaryRecovery(set.w, wTilde, set.d);
     const lambda = Array.from(fit.lambda);
     return {
       posterior: p.posterior,
@@ -63,11 +58,7 @@ export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Me
       lambda,
       lambda_mean: lambda.reduce((a, b) => a + b, 0) / lambda.length,
       lambda_min: Math.min(...lambda),
-      recovery_mean: recovery.mean,
-      recovery_min: recovery.min,
-      bars_recovered: recovery.recovered,
-      recovery_threshold: recovery.threshold,
-      matched: recovery.matched,
+      ...recoveryMetrics(recovery),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

@@ -14,7 +14,8 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { fitEm } from "../../lib/entropy_elbo/em.ts";
 import { fitAmortised } from "../../lib/entropy_elbo/fit_amortised.ts";
-import { initialFields } from "../../lib/entropy_elbo/fields.ts";
+import { initialFields, unitColumns } from "../../lib/entropy_elbo/fields.ts";
+import { writeFields } from "../../data/fields_file.ts";
 import { fitEntropyElbo, type FitPoint } from "../../lib/entropy_elbo/fit.ts";
 import { entropyElbo } from "../../lib/entropy_elbo/entropy_elbo.ts";
 import { createPosteriors, type Posteriors } from "../../lib/entropy_elbo/posterior_families.ts";
@@ -106,7 +107,7 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
     await Deno.writeTextFile(join(ctx.outDir, "history.json"), JSON.stringify(history));
 
     // 2. Held-out reconstruction by the posterior means, and Gini sparseness over posterior samples.
-    const fields = tf.tidy(() => tf.div(w, tf.norm(w, "euclidean", 0, true)));
+    const fields = unitColumns(w);
     const wTilde = await fields.data() as Float32Array;
     const [reconMse, zeroCodeMse] = await Promise.all(
       tf.tidy(() => {
@@ -141,10 +142,7 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
     const lambda = Array.from(await lambdaT.data());
     lambdaT.dispose();
     const order = [...lambda.keys()].sort((a, b) => lambda[b] - lambda[a]);
-    await Deno.writeTextFile(
-      join(ctx.outDir, "fields.json"),
-      JSON.stringify({ d, h: p.h, w: Array.from(wTilde), lambda }),
-    );
+    await writeFields(ctx.outDir, { d, h: p.h, w: wTilde, lambda });
     const side = Math.round(Math.sqrt(d));
     const images = order.map((k) => {
       const field = Float32Array.from({ length: d }, (_, px) => wTilde[px * p.h + k]);
