@@ -15,7 +15,7 @@ import { tf } from "../tensor/tf.ts";
 import type { Rng } from "../tensor/rng.ts";
 import { Adam } from "../vsc/conv/adam.ts";
 import { entropyElbo } from "./entropy_elbo.ts";
-import type { FitPoint } from "./fit.ts";
+import { type EpochPoint, epochPoint } from "./fit.ts";
 
 /** Options of {@link fitEm}. */
 export interface EmOptions {
@@ -29,7 +29,7 @@ export interface EmOptions {
   /** s_prior for an epoch (0-based); 1 when absent. */
   priorScale?: (epoch: number) => number;
   /** Called after each epoch with its mean L^H and entropy terms (s_prior = 1). */
-  onEpoch?: (point: FitPoint & { priorScale: number }) => void;
+  onEpoch?: (point: EpochPoint) => void;
 }
 
 /** The posteriors of every training point after {@link fitEm}: μ and s, [N × H] row-major. */
@@ -62,7 +62,7 @@ export async function fitEm(
   dims: { n: number; d: number; h: number },
   rng: Rng,
   options: EmOptions,
-): Promise<{ history: (FitPoint & { priorScale: number })[]; posteriors: EmPosteriors }> {
+): Promise<{ history: EpochPoint[]; posteriors: EmPosteriors }> {
   const { n, d, h } = dims;
   const { epochs, batchSize, eSteps, eLr, wLr, priorScale = () => 1, onEpoch } = options;
   if (x.length !== n * d || batchSize > n) {
@@ -72,7 +72,7 @@ export async function fitEm(
   }
   const mu = new Float32Array(n * h);
   const s = new Float32Array(n * h).fill(1);
-  const history: (FitPoint & { priorScale: number })[] = [];
+  const history: EpochPoint[] = [];
   const batches = Math.floor(n / batchSize);
   for (let epoch = 0; epoch < epochs; epoch++) {
     const scale = priorScale(epoch);
@@ -129,14 +129,7 @@ export async function fitEm(
         tf.dispose([xb, muB, logS]);
       }
     }
-    const point = {
-      step: epoch + 1,
-      elbo: sum.elbo / batches,
-      posteriorEntropy: sum.posteriorEntropy / batches,
-      priorEntropy: sum.priorEntropy / batches,
-      likelihoodEntropy: sum.likelihoodEntropy / batches,
-      priorScale: scale,
-    };
+    const point = epochPoint(sum, batches, epoch, scale);
     history.push(point);
     onEpoch?.(point);
   }

@@ -19,6 +19,36 @@ export interface FitPoint {
   likelihoodEntropy: number;
 }
 
+/** An epoch's record in the mini-batch fits (EM, amortised): batch means of L^H and its terms, and the annealing. */
+export type EpochPoint = FitPoint & { priorScale: number };
+
+/**
+ * The epoch's record from the sums of L^H and its three entropy terms over its `batches` mini-batches.
+ *
+ * @example
+ * ```ts
+ * import { epochPoint } from "./fit.ts";
+ * const sum = { elbo: -4, posteriorEntropy: 2, priorEntropy: 6, likelihoodEntropy: 8 };
+ * const p = epochPoint(sum, 2, 0, 0.5);
+ * if (p.step !== 1 || p.elbo !== -2 || p.priorScale !== 0.5) throw new Error(JSON.stringify(p));
+ * ```
+ */
+export function epochPoint(
+  sum: Omit<FitPoint, "step">,
+  batches: number,
+  epoch: number,
+  priorScale: number,
+): EpochPoint {
+  return {
+    step: epoch + 1,
+    elbo: sum.elbo / batches,
+    posteriorEntropy: sum.posteriorEntropy / batches,
+    priorEntropy: sum.priorEntropy / batches,
+    likelihoodEntropy: sum.likelihoodEntropy / batches,
+    priorScale,
+  };
+}
+
 /** Options of {@link fitEntropyElbo}. */
 export interface FitOptions {
   steps: number;

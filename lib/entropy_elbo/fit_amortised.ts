@@ -12,7 +12,7 @@ import { tf } from "../tensor/tf.ts";
 import type { Rng } from "../tensor/rng.ts";
 import { Adam } from "../vsc/conv/adam.ts";
 import { entropyElbo } from "./entropy_elbo.ts";
-import type { FitPoint } from "./fit.ts";
+import { type EpochPoint, epochPoint } from "./fit.ts";
 import type { Posteriors } from "./posterior_families.ts";
 
 /** Options of {@link fitAmortised}. */
@@ -24,7 +24,7 @@ export interface AmortisedOptions {
   /** s_prior for an epoch (0-based); 1 when absent. */
   priorScale?: (epoch: number) => number;
   /** Called after each epoch with its mean L^H and entropy terms (s_prior = 1). */
-  onEpoch?: (point: FitPoint & { priorScale: number }) => void;
+  onEpoch?: (point: EpochPoint) => void;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function fitAmortised(
   dims: { n: number; d: number },
   rng: Rng,
   options: AmortisedOptions,
-): Promise<{ history: (FitPoint & { priorScale: number })[] }> {
+): Promise<{ history: EpochPoint[] }> {
   const { n, d } = dims;
   const { epochs, batchSize, lr, priorScale = () => 1, onEpoch } = options;
   if (encoder.family !== "amortised" || x.length !== n * d || batchSize > n) {
@@ -65,7 +65,7 @@ export async function fitAmortised(
   }
   const variables = [...encoder.variables, w];
   const adam = new Adam(variables, { beta1: 0.9, beta2: 0.999 });
-  const history: (FitPoint & { priorScale: number })[] = [];
+  const history: EpochPoint[] = [];
   const batches = Math.floor(n / batchSize);
   const rows = new Float32Array(batchSize * d);
   try {
@@ -102,14 +102,7 @@ export async function fitAmortised(
         sum.priorEntropy += hp;
         sum.likelihoodEntropy += hl;
       }
-      const point = {
-        step: epoch + 1,
-        elbo: sum.elbo / batches,
-        posteriorEntropy: sum.posteriorEntropy / batches,
-        priorEntropy: sum.priorEntropy / batches,
-        likelihoodEntropy: sum.likelihoodEntropy / batches,
-        priorScale: scale,
-      };
+      const point = epochPoint(sum, batches, epoch, scale);
       history.push(point);
       onEpoch?.(point);
     }

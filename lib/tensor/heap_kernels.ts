@@ -33,6 +33,9 @@ interface HeapExports {
     m: number,
     c: number,
   ): void;
+  bias_activation(y: number, b: number, rows: number, cols: number, stride: number, relu: number): void;
+  relu_mask(g: number, h: number, n: number): void;
+  column_sums(g: number, out: number, rows: number, cols: number, stride: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -105,4 +108,41 @@ export function nesterovMomentumStep(
   );
   const engine = tf.engine() as unknown as EngineWithInfo;
   return [engine.makeTensorFromTensorInfo(vOut), engine.makeTensorFromTensorInfo(aOut)];
+}
+
+/**
+ * The dense-layer loops of `heap_kernels.wat` on the active wasm backend's heap, for ops that work on tensor
+ * memory by byte offset (`dense_stack.ts`); `null` on another backend. A matrix argument is `rows` rows of
+ * `cols` floats, `stride` floats apart.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from "./backend.ts";
+ * import { tf } from "./tf.ts";
+ * import { denseLoops } from "./heap_kernels.ts";
+ * await useBackend("wasm");
+ * const y = tf.tensor2d([[-3, 1]]), b = tf.tensor1d([1, 1]);
+ * const off = (t: tf.Tensor) => (tf.backend() as any).dataIdMap.get(t.dataId).memoryOffset;
+ * denseLoops()!.biasActivation(off(y), off(b), 1, 2, 2, true); // in place: ReLU([−2, 2])
+ * if ((await y.data()).join() !== "0,2") throw new Error("bias + ReLU");
+ * tf.dispose([y, b]);
+ * ```
+ */
+export function denseLoops(): {
+  /** y ← y + b (b broadcast over rows), then y ← max-like ReLU (y < 0 ? 0 : y) when `relu`. */
+  biasActivation(y: number, b: number, rows: number, cols: number, stride: number, relu: boolean): void;
+  /** g ← (h > 0 ? g : 0) over n contiguous floats. */
+  reluMask(g: number, h: number, n: number): void;
+  /** out[j] ← Σ_r g[r·stride + j], sequential float32 sums. */
+  columnSums(g: number, out: number, rows: number, cols: number, stride: number): void;
+} | null {
+  const heap = heapExports();
+  if (heap === null) return null;
+  const { fns } = heap;
+  return {
+    biasActivation: (y, b, rows, cols, stride, relu) =>
+      fns.bias_activation(y, b, rows, cols, stride, relu ? 1 : 0),
+    reluMask: (g, h, n) => fns.relu_mask(g, h, n),
+    columnSums: (g, out, rows, cols, stride) => fns.column_sums(g, out, rows, cols, stride),
+  };
 }

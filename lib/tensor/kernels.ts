@@ -36,6 +36,8 @@ const REPLACED = ["BatchMatMul", "_FusedMatMul"] as const;
 const FAST = Symbol("vsc.fastKernel");
 const FALLBACK = Symbol("vsc.fallbackKernel");
 const stock = new Map<string, tf.KernelConfig>();
+/** The BLAS the registered fast kernels call. */
+let registeredBlas: OpenBlas | null = null;
 
 /** Options of {@linkcode registerFastKernels}. */
 export interface FastKernelOptions {
@@ -83,6 +85,7 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel(config);
   }
+  registeredBlas = blas;
   return `openblas sgemm (${blas.threads} thread${blas.threads === 1 ? "" : "s"})`;
 }
 
@@ -149,6 +152,7 @@ export function unregisterFastKernels(): void {
     if (tf.getKernel(name, "wasm") === undefined) tf.registerKernel(config);
   }
   stock.clear();
+  registeredBlas = null;
 }
 
 /**
@@ -173,6 +177,14 @@ export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, tran
 /** Whether the wasm `BatchMatMul` currently runs through OpenBLAS. */
 export function fastKernelsActive(): boolean {
   return Boolean((tf.getKernel("BatchMatMul", "wasm") as { [FAST]?: boolean } | undefined)?.[FAST]);
+}
+
+/**
+ * The OpenBLAS handle of the registered fast kernels, while they run and the wasm backend is active; `null`
+ * otherwise. For ops that call sgemm on the heap themselves (`dense_stack.ts`).
+ */
+export function fastBlas(): OpenBlas | null {
+  return tf.getBackend() === "wasm" && fastKernelsActive() ? registeredBlas : null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

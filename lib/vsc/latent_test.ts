@@ -23,6 +23,8 @@ import { sampleLatentGraph } from "./_latent_graph.ts";
 import { sampleLatentFused } from "./_latent_fused.ts";
 import { drawLatentNoise } from "./_latent_noise.ts";
 import { gammaKlFused } from "./_gamma_kl_fused.ts";
+import { baseKlFused } from "./_base_kl_fused.ts";
+import { baseKl } from "./latent_kl.ts";
 import { assertAllClose, assertClose, meanSe, values } from "./_testing.ts";
 
 await useBackend("cpu");
@@ -255,6 +257,30 @@ Deno.test("the fused Gamma KL equals the registry's Gamma KL: values and gradien
     assertAllClose(values(gfB), values(ggB), 1e-4, 1e-4, "∂KL/∂h_β");
   });
 });
+
+for (const prior of ["gaussian", "laplace", "spike_slab"] as const) {
+  Deno.test(`the fused base KL equals the registry's for ${prior}: values and gradients in every head`, () => {
+    const spec: LatentSpec = { ...defaultLatentSpec, prior };
+    // μ through 0 (the Laplace kink, sgn(0) = −1 as tfjs's abs gradient), scales small to large, spike heads
+    // below and above 0 and beyond ln ε (γ clipped: no gradient).
+    const mu = tf.tensor2d([[-2, -0.3, 0, 0, 0.05, 0.4, 1.5, 3]]);
+    const s = tf.tensor2d([[-4, -1, 0.2, -2.3, 0, 1, 2.5, -0.7]]);
+    const h = tf.tensor2d([[-20, -3, -0.5, 0, 0.7, -1e-7, -8, -0.01]]);
+    const args = prior === "spike_slab" ? [mu, s, h] : [mu, s];
+    const pack = (t: tf.Tensor[]): LatentParams => ({
+      mu: t[0] as tf.Tensor2D,
+      logscale: t[1] as tf.Tensor2D,
+      spike: t[2] as tf.Tensor2D | undefined,
+    });
+    tf.tidy(() => {
+      assertAllClose(values(baseKlFused(pack(args), spec)), values(baseKl(pack(args), spec)), 1e-5, 1e-5, "KL");
+      const gf = tf.grads((...t: tf.Tensor[]) => tf.sum(baseKlFused(pack(t), spec)))(args);
+      const gg = tf.grads((...t: tf.Tensor[]) => tf.sum(baseKl(pack(t), spec)))(args);
+      gf.forEach((g, i) => assertAllClose(values(g), values(gg[i]), 1e-5, 1e-5, `∂KL/∂${["μ", "s", "h"][i]}`));
+    });
+    tf.dispose(args);
+  });
+}
 
 Deno.test("sampleLatent() reports the mean sampled threshold when λ is learned", () => {
   tf.tidy(() => {

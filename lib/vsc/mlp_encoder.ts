@@ -9,15 +9,22 @@
  */
 import { tf } from "../tensor/tf.ts";
 import type { Rng } from "../tensor/rng.ts";
+import { fastBlas } from "../tensor/kernels.ts";
+import { denseStack } from "../tensor/dense_stack.ts";
+
+/** One Linear layer's variables: W [in, out], b [out]. */
+type Linear = { w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> };
 
 /** PyTorch's default Linear init: W, b ~ U(−1/√fan_in, 1/√fan_in). */
-function linearInit(rng: Rng, fanIn: number, fanOut: number): { w: tf.Variable; b: tf.Variable } {
+function linearInit(rng: Rng, fanIn: number, fanOut: number): Linear {
   // Unnamed variables: tfjs names must be unique per process, and a process may hold two encoders.
   const bound = 1 / Math.sqrt(fanIn);
   // tf.variable shares the initial tensor's data and leaves that tensor alive: tidy disposes it.
   return tf.tidy(() => ({
-    w: tf.variable(tf.tensor2d(rng.uniformArray(fanIn * fanOut, -bound, bound), [fanIn, fanOut])),
-    b: tf.variable(tf.tensor1d(rng.uniformArray(fanOut, -bound, bound))),
+    w: tf.variable(
+      tf.tensor2d(rng.uniformArray(fanIn * fanOut, -bound, bound), [fanIn, fanOut]),
+    ) as Linear["w"],
+    b: tf.variable(tf.tensor1d(rng.uniformArray(fanOut, -bound, bound))) as Linear["b"],
   }));
 }
 
@@ -33,8 +40,8 @@ export interface MlpEncoderOptions {
 
 /** An MLP backbone with named linear heads; owns its variables. */
 export class MlpEncoder {
-  readonly layers: { w: tf.Variable; b: tf.Variable }[];
-  readonly heads: Record<string, { w: tf.Variable; b: tf.Variable }>;
+  readonly layers: Linear[];
+  readonly heads: Record<string, Linear>;
 
   constructor(headNames: string[], rng: Rng, options: MlpEncoderOptions = {}) {
     const inputDim = options.inputDim ?? 256;
@@ -46,9 +53,19 @@ export class MlpEncoder {
     for (const name of headNames) this.heads[name] = linearInit(rng, widths.at(-1)!, latentDim);
   }
 
-  /** x [B, D] → one tensor [B, K] per head. */
+  /**
+   * x [B, D] → one tensor [B, K] per head. x is data: no gradient flows back to it. With the OpenBLAS kernels
+   * the whole stack is one op (`dense_stack.ts`: same products, ~80 fewer kernel dispatches per train step).
+   */
   forward(x: tf.Tensor2D): Record<string, tf.Tensor2D> {
     return tf.tidy(() => {
+      const names = Object.keys(this.heads);
+      if (fastBlas() !== null) {
+        const y = denseStack(x, this.layers, names.map((n) => this.heads[n])); // [B, H·K]
+        const [B, K] = [x.shape[0], y.shape[1] / names.length];
+        // tf.slice, not tf.split: the wasm split copies the whole input per piece (see wasm_views.ts).
+        return Object.fromEntries(names.map((n, i) => [n, tf.slice(y, [0, i * K], [B, K])]));
+      }
       let h = x;
       for (const { w, b } of this.layers) h = tf.relu(tf.add(tf.matMul(h, w), b)); // [B, width]
       const out: Record<string, tf.Tensor2D> = {};

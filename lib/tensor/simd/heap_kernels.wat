@@ -49,4 +49,103 @@
             (f32.load (i32.add (local.get $v) (local.get $o)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
+
+  ;; The dense layers of `dense_stack.ts`. Offsets are in bytes; a matrix is `rows` rows of `cols` floats, its
+  ;; rows `stride` floats apart. Each lane does what the scalar tail does, in the same order.
+
+  ;; y ← y + b (b broadcast over the rows), then, when relu ≠ 0, y ← (y < 0 ? 0 : y) (NaN passes, −0 stays).
+  (func (export "bias_activation")
+    (param $y i32) (param $b i32) (param $rows i32) (param $cols i32) (param $stride i32) (param $relu i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $c4 i32) (local $p i32) (local $v v128) (local $s f32)
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row
+          (i32.add (local.get $y) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $done4
+          (loop $next4
+            (br_if $done4 (i32.ge_u (local.get $j) (local.get $c4)))
+            (local.set $p (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $v
+              (f32x4.add (v128.load (local.get $p))
+                         (v128.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
+            (if (local.get $relu)
+              (then
+                (local.set $v
+                  (v128.bitselect (v128.const i32x4 0 0 0 0) (local.get $v)
+                    (f32x4.lt (local.get $v) (v128.const f32x4 0 0 0 0))))))
+            (v128.store (local.get $p) (local.get $v))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $next4)))
+        (block $done1
+          (loop $next1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $p (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $s
+              (f32.add (f32.load (local.get $p))
+                       (f32.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))))
+            (if (local.get $relu)
+              (then (if (f32.lt (local.get $s) (f32.const 0)) (then (local.set $s (f32.const 0))))))
+            (f32.store (local.get $p) (local.get $s))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next_row))))
+
+  ;; The ReLU's backward mask on a contiguous block of n floats: g ← (h > 0 ? g : 0), h the layer's output.
+  (func (export "relu_mask") (param $g i32) (param $h i32) (param $n i32)
+    (local $i i32) (local $n4 i32) (local $o i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $g) (local.get $o))
+          (v128.and (v128.load (i32.add (local.get $g) (local.get $o)))
+                    (f32x4.gt (v128.load (i32.add (local.get $h) (local.get $o))) (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (if (i32.eqz (f32.gt (f32.load (i32.add (local.get $h) (local.get $o))) (f32.const 0)))
+          (then (f32.store (i32.add (local.get $g) (local.get $o)) (f32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; out[j] ← Σ_r g[r·stride + j] for j < cols, summed over r = 0, 1, … in float32 (a bias gradient).
+  (func (export "column_sums")
+    (param $g i32) (param $out i32) (param $rows i32) (param $cols i32) (param $stride i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $c4 i32) (local $q i32)
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $cols) (i32.const 2)))
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row
+          (i32.add (local.get $g) (i32.shl (i32.mul (local.get $r) (local.get $stride)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $done4
+          (loop $next4
+            (br_if $done4 (i32.ge_u (local.get $j) (local.get $c4)))
+            (local.set $q (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (v128.store (local.get $q)
+              (f32x4.add (v128.load (local.get $q))
+                         (v128.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $next4)))
+        (block $done1
+          (loop $next1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $q (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))))
+            (f32.store (local.get $q)
+              (f32.add (f32.load (local.get $q))
+                       (f32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next_row))))
 )
