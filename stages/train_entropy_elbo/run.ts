@@ -9,6 +9,7 @@ import type { TrainEntropyElboParams } from "./mod.ts";
 import { readBars } from "../../data/bars.ts";
 import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
+import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { createPosteriors, type PosteriorFamily } from "../../lib/entropy_elbo/posterior_families.ts";
 import { fitEntropyElbo } from "../../lib/entropy_elbo/fit.ts";
@@ -19,6 +20,7 @@ import { writeFields } from "../../data/fields_file.ts";
 export async function run(ctx: StageContext<TrainEntropyElboParams>): Promise<Metrics> {
   const p = ctx.params;
   await useBackend(ctx.backend as BackendName);
+  ctx.log(`matrix products: ${registerFastKernels()}`);
   const set = await readBars(ctx.input("data").dir);
   const rng = new Rng(p.seed);
   const x = tf.tensor2d(set.x, [set.n, set.d]);

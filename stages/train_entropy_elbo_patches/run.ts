@@ -11,6 +11,7 @@ import type { TrainEntropyElboPatchesParams } from "./mod.ts";
 import { readPatchSet } from "../../data/patch_set.ts";
 import { tf } from "../../lib/tensor/tf.ts";
 import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
+import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { fitEm } from "../../lib/entropy_elbo/em.ts";
 import { fitAmortised } from "../../lib/entropy_elbo/fit_amortised.ts";
@@ -33,6 +34,7 @@ interface Codes {
 export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Promise<Metrics> {
   const p = ctx.params;
   await useBackend(ctx.backend as BackendName);
+  ctx.log(`matrix products: ${registerFastKernels()}`);
   const patches = await readPatchSet(ctx.input("patches").dir);
   const d = patches.dim;
   const n = p.n_train === 0 ? patches.nTrain : Math.min(p.n_train, patches.nTrain);
