@@ -15,7 +15,7 @@ Deno.test("fid_features → train_dnn → metrics_dnn run end to end on tiny syn
     { backend: "wasm" },
   );
   assert.equal(run.progress.length, 2);
-  assert.equal(run.progress[1].unit, "epoch");
+  assert.deepEqual([run.progress[1].unit, run.progress[1].done, run.progress[1].total], ["step", 4, 4]);
   assert.ok(Number.isFinite(run.metrics.final_train_loss as number));
   const m = await runStage(
     metrics,
@@ -31,5 +31,23 @@ Deno.test("fid_features → train_dnn → metrics_dnn run end to end on tiny syn
   const nz = m.metrics.nonzero_fraction as number;
   assert.ok(nz > 0 && nz < 1, `thresholded codes must be sparse, got ${nz}`);
   assert.equal(m.metrics.method, "thr_laplacian");
+  // the mean-image baseline of these images, and the run judged against it
+  const baseline = (m.metrics.mean_image_mse_paper_units as number) / 125;
+  assert.ok(baseline > 0 && baseline < 0.5, `baseline ${baseline}`);
+  assert.equal(m.metrics.mse_ratio, mse / baseline);
+  assert.equal(m.metrics.trained, mse / baseline <= 0.5);
   for (const d of [data.dir, feat.dir, run.dir, m.dir]) Deno.removeSync(d, { recursive: true });
+});
+
+Deno.test("train_dnn runs `iterations` steps across epoch boundaries when that is set", async () => {
+  const data = syntheticData({ nTrain: 24, nTest: 12 });
+  const run = await runStage(
+    train,
+    { method: "spike_slab", latent_dim: 8, iterations: 3, schedule_span: 30, batch_size: 12, samples: 2 },
+    { data },
+    { backend: "wasm" },
+  );
+  assert.equal(run.metrics.iterations, 3); // 2 steps a pass: one whole pass and one step of the next
+  assert.deepEqual(run.progress.map((p) => p.done), [2, 3]);
+  for (const d of [data.dir, run.dir]) Deno.removeSync(d, { recursive: true });
 });

@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import type { Metrics, Params, StageKind, Upstream } from "../../pipeline/stage.ts";
-import { lineChart, type LinePoint, type ReferencePoint } from "../../lib/figures/mod.ts";
+import { lineChart, type LinePoint, type ReferenceLine, type ReferencePoint } from "../../lib/figures/mod.ts";
 import { referenceFor, SWEEP_METHOD_LABELS, type SweepMethod } from "./reference_values.ts";
 
 /** Parameters of `report_sweep`. */
@@ -39,6 +39,10 @@ export interface SweepRow {
   mi: [number, number];
   fid: [number, number];
   nonzero: number;
+  /** The mean-image baseline's MSE (paper units), MSE / baseline, and how many seeds count as trained. */
+  meanImage: number;
+  ratio: number;
+  trained: number;
 }
 
 function meanStd(v: number[]): [number, number] {
@@ -63,6 +67,9 @@ export function aggregate(runs: Metrics[]): SweepRow[] {
     mi: meanStd(g.map((r) => r.multi_information_bits as number)),
     fid: meanStd(g.map((r) => r.fid as number)),
     nonzero: meanStd(g.map((r) => r.nonzero_fraction as number))[0],
+    meanImage: meanStd(g.map((r) => r.mean_image_mse_paper_units as number))[0],
+    ratio: meanStd(g.map((r) => r.mse_ratio as number))[0],
+    trained: g.filter((r) => r.trained === true).length,
   })).sort((a, b) =>
     a.method.localeCompare(b.method) || a.latentDim - b.latentDim || a.sparsity - b.sparsity
   );
@@ -134,6 +141,7 @@ export const stage: StageKind<ReportSweepParams> = {
       points: LinePoint[],
       reference: ReferencePoint[],
       logX: boolean,
+      hlines: ReferenceLine[] = [],
     ) => {
       if (points.length === 0) return;
       const { svg, png } = await lineChart({
@@ -143,8 +151,9 @@ export const stage: StageKind<ReportSweepParams> = {
         yTitle,
         points,
         reference,
+        hlines,
         logX,
-        seriesOrder: order,
+        seriesOrder: hlines.length ? [...order, ...hlines.map((l) => l.series)] : order,
       });
       Deno.writeTextFileSync(join(ctx.outDir, `${ctx.params.prefix}_${name}.svg`), svg);
       Deno.writeFileSync(join(ctx.outDir, `${ctx.params.prefix}_${name}.png`), png);
@@ -169,6 +178,11 @@ export const stage: StageKind<ReportSweepParams> = {
           .map(([d, cell]) => ({ series: label(m), x: Number(d), y: cell[key] }))
       );
     const mseTitle = `MSE (per-pixel MSE × ${factor}, the paper's units)`;
+    // The mean image's MSE, where a decoder lands whose codes carry no information (missing in older metrics).
+    const baseline = all[0].mean_image_mse_paper_units as number | undefined;
+    const baselineLine: ReferenceLine[] = baseline === undefined
+      ? []
+      : [{ series: "mean image", y: baseline }];
     await draw(
       "mse_vs_latent",
       "MSE vs latent dimension (10% sparsity)",
@@ -177,6 +191,7 @@ export const stage: StageKind<ReportSweepParams> = {
       pts(latentRows, (r) => r.latentDim, (r) => r.mse),
       refLatent("mse"),
       true,
+      baselineLine,
     );
     await draw(
       "mi_vs_latent",
@@ -207,6 +222,7 @@ export const stage: StageKind<ReportSweepParams> = {
       pts(sparseRows, (r) => 100 * r.sparsity, (r) => r.mse),
       sparseRows.length ? refSparsity : [],
       false,
+      baselineLine,
     );
 
     // 4. Tables: ours next to the authors'.
@@ -226,6 +242,9 @@ export const stage: StageKind<ReportSweepParams> = {
       "fid_std",
       "paper_fid",
       "nonzero_fraction",
+      "nonzero_over_p",
+      "mse_over_mean_image",
+      "trained",
     ];
     const lines: string[][] = [];
     const row = (sweep: string, r: SweepRow) => {
@@ -250,6 +269,9 @@ export const stage: StageKind<ReportSweepParams> = {
         fmt(r.fid[1]),
         fmt(atRef ? cell?.fid : undefined),
         fmt(r.nonzero),
+        r.method === "gaussian" ? "" : fmt(r.nonzero / r.sparsity),
+        fmt(r.ratio),
+        r.trained === r.seeds ? "✓" : r.trained === 0 ? "not trained" : `${r.trained}/${r.seeds} trained`,
       ]);
     };
     latentRows.forEach((r) => row("latent", r));
@@ -267,6 +289,13 @@ export const stage: StageKind<ReportSweepParams> = {
         dataset === "celeba" ? "15,000" : "10,000"
       }; here ${nTest}).`,
       `- Authors' FIDs: torchvision InceptionV3 with a sample-space covariance (protocol §4.11) — not comparable to ours.`,
+      baseline === undefined
+        ? `- Mean-image baseline: not recorded by these metrics.`
+        : `- Mean-image baseline (every test image predicted by the mean training image, what codes without information give): MSE ${
+          fmt(baseline)
+        }. \`trained\` = MSE at most ${
+          fmt(all[0].trained_ratio as number)
+        } of it; \`nonzero_over_p\` = the codes' non-zero fraction over the target p.`,
       "",
       `| ${header.join(" | ")} |`,
       `|${header.map(() => "---").join("|")}|`,

@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { runStage, upstream } from "../dnn_data/testing.ts";
 import { aggregate, stage } from "./mod.ts";
 
-function fake(method: string, z: number, p: number, seed: number) {
-  const mse = 0.02 + 0.001 * seed + (method === "gaussian" ? 0.002 : 0);
+function fake(
+  method: string,
+  z: number,
+  p: number,
+  seed: number,
+  mse = 0.02 + 0.001 * seed + (method === "gaussian" ? 0.002 : 0),
+) {
+  const meanImage = 0.0867;
   return upstream(`metrics[${method},${z},${p},${seed}]`, "/nonexistent", {}, {
     dataset: "fashion_mnist",
     method,
@@ -19,6 +25,10 @@ function fake(method: string, z: number, p: number, seed: number) {
     fid_label: "FID (default features, not comparable to Inception FID)",
     fid_n: 100,
     nonzero_fraction: 0.1,
+    mean_image_mse_paper_units: meanImage * 125,
+    mse_ratio: mse / meanImage,
+    trained: mse / meanImage <= 0.5,
+    trained_ratio: 0.5,
     n_test: 100,
     eval_samples: 20,
     backend: "wasm",
@@ -47,5 +57,19 @@ Deno.test("report_sweep writes the four Fig. 7 figures and the tables beside the
   assert.ok(md.includes("3.561"), "the authors' Thr. Laplacian z=64 MSE appears beside ours");
   const svg = Deno.readTextFileSync(`${r.dir}/fmnist_mse_vs_latent.svg`);
   assert.ok(svg.includes("profile smoke"));
+  Deno.removeSync(r.dir, { recursive: true });
+});
+
+Deno.test("report_sweep marks a run no better than the mean image as not trained and draws the baseline", async () => {
+  const untrained = fake("thr_laplacian", 20, 0.1, 0, 0.12); // above the 0.0867 mean-image MSE
+  const r = await runStage(stage, { profile: "smoke", prefix: "fmnist" }, {
+    metrics: [untrained, fake("gaussian", 20, 0.1, 0)],
+  });
+  const md = Deno.readTextFileSync(`${r.dir}/fmnist.md`);
+  const row = (m: string) => md.split("\n").find((l) => l.startsWith(`| latent | ${m} |`))!;
+  assert.ok(row("thr_laplacian").endsWith("| not trained |"), row("thr_laplacian"));
+  assert.ok(row("gaussian").endsWith("| ✓ |"), row("gaussian"));
+  assert.ok(md.includes("Mean-image baseline") && md.includes("10.84"), "the baseline is reported");
+  assert.ok(Deno.readTextFileSync(`${r.dir}/fmnist_mse_vs_latent.svg`).includes("mean image"));
   Deno.removeSync(r.dir, { recursive: true });
 });

@@ -4,7 +4,8 @@
  * Procedure, as the authors' `train_vsc_fmnist.py` / `train_vsc_celeba.py`:
  *   1. read the training images (8-bit NHWC) and build the model (PyTorch-default init from the seed);
  *   2. for each epoch: reshuffle, and for each batch (the last, partial one included) take one `trainStep`
- *      (J samples, max-ELBO, Adam with the cycle learning rate, warm-up/temperature by iteration);
+ *      (J samples, max-ELBO, Adam with the cycle learning rate, warm-up/temperature by iteration), until
+ *      `epochs` passes or `iterations` steps;
  *   3. save `weights.bin` + `weights.json` and return the final training loss and timings.
  *
  * Input: `data` (a `dnn_data` stage). Paper-only settings not reproduced: mixed precision (AMP), the CelebA
@@ -22,6 +23,7 @@ import { ConvVsc } from "../../lib/vsc/conv/mod.ts";
 import { gatherImages, readImageSet, readMeta } from "../dnn_data/format.ts";
 import {
   convConfigFor,
+  runIterations,
   thresholdsFor,
   TRAIN_DNN_DEFAULTS,
   type TrainDnnParams,
@@ -56,26 +58,45 @@ export const stage: StageKind<TrainDnnParams> = {
     const train = readImageSet(dataDir, "train", p.n_train || undefined);
     const n = train.n;
     const itersPerEpoch = Math.ceil(n / p.batch_size);
-    const config = convConfigFor(p, p.epochs * itersPerEpoch);
+    const total = runIterations(p, n);
+    const config = convConfigFor(p, total);
     const rng = new Rng(p.seed);
     const model = new ConvVsc(config, rng.fork("init"));
     const order = rng.fork("shuffle");
     const noise = rng.fork("noise");
     const [h, w, c] = [train.height, train.width, train.channels];
     ctx.log(
-      `${p.method} z=${p.latent_dim} p=${p.sparsity}: ${n} images, ${itersPerEpoch} iterations/epoch, matMul ${kernels}`,
+      `${p.method} z=${p.latent_dim} p=${p.sparsity}: ${n} images, ${total} iterations (${itersPerEpoch}/epoch), ` +
+        `matMul ${kernels}`,
     );
 
-    // 2. Epochs.
+    // 2. Passes over the images, each reshuffled, until `total` steps (the last pass may stop early).
     const t0 = performance.now();
-    let lastEpochLoss = NaN;
+    // The step losses stay on the backend until read, once a pass or every `readEvery` steps.
+    const readEvery = Math.min(itersPerEpoch, 50);
+    let losses: tf.Scalar[] = [], sizes: number[] = [];
+    let passSum = 0, passCount = 0, lastPassLoss = NaN;
     let steps = 0;
-    for (let epoch = 0; epoch < p.epochs; epoch++) {
+    const readLosses = async () => {
+      const values = await readScalars(losses);
+      tf.dispose(losses);
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        model.dispose();
+        throw new Error(
+          `Cannot train ${p.method}: the loss became ${values[bad]} at iteration ${
+            steps - values.length + bad + 1
+          }`,
+        );
+      }
+      values.forEach((v, i) => [passSum, passCount] = [passSum + v * sizes[i], passCount + sizes[i]]);
+      [losses, sizes] = [[], []];
+      ctx.progress({ done: steps, total, unit: "step", info: `loss ${(passSum / passCount).toFixed(4)}` });
+    };
+    for (let pass = 0; pass < Math.ceil(total / itersPerEpoch) && steps < total; pass++) {
       const perm = order.permutation(n);
-      // The step losses stay on the backend until the epoch ends: one read per epoch.
-      const losses: tf.Scalar[] = [];
-      const sizes: number[] = [];
-      for (let start = 0; start < n; start += p.batch_size) {
+      [passSum, passCount] = [0, 0];
+      for (let start = 0; start < n && steps < total; start += p.batch_size) {
         const idx = perm.subarray(start, Math.min(n, start + p.batch_size));
         if (idx.length < 2) continue; // batch norm needs two images
         const x = tf.tensor4d(gatherImages(train, idx), [idx.length, h, w, c]);
@@ -83,27 +104,10 @@ export const stage: StageKind<TrainDnnParams> = {
         sizes.push(idx.length);
         x.dispose();
         steps++;
+        if (losses.length === readEvery) await readLosses();
       }
-      const values = await readScalars(losses);
-      tf.dispose(losses);
-      const bad = values.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) {
-        model.dispose();
-        throw new Error(
-          `Cannot train ${p.method}: the loss became ${values[bad]} at epoch ${epoch + 1}, iteration ${
-            model.iteration - values.length + bad + 1
-          }`,
-        );
-      }
-      let sum = 0, count = 0;
-      values.forEach((v, i) => [sum, count] = [sum + v * sizes[i], count + sizes[i]]);
-      lastEpochLoss = sum / count;
-      ctx.progress({
-        done: epoch + 1,
-        total: p.epochs,
-        unit: "epoch",
-        info: `loss ${lastEpochLoss.toFixed(4)}`,
-      });
+      if (losses.length > 0) await readLosses();
+      lastPassLoss = passSum / passCount;
     }
     const seconds = (performance.now() - t0) / 1000;
 
@@ -112,8 +116,9 @@ export const stage: StageKind<TrainDnnParams> = {
     model.dispose();
     const lambdas = thresholdsFor(p.sparsity);
     return {
-      final_train_loss: lastEpochLoss,
-      seconds_per_epoch: seconds / p.epochs,
+      // the mean over the last pass (the whole run when it is shorter than one pass)
+      final_train_loss: lastPassLoss,
+      seconds_per_epoch: seconds * itersPerEpoch / Math.max(1, steps),
       seconds_per_step: seconds / Math.max(1, steps),
       iterations: steps,
       n_train: n,

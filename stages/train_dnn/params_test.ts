@@ -35,3 +35,27 @@ Deno.test("convConfigFor() turns sparsity into λ or the spike prior, and valida
     /params\.sparsity must be in \(0, 1\)/,
   );
 });
+
+Deno.test("schedule_span compresses the slab warm-up and the temperature decay to the run's length", () => {
+  const p = { ...TRAIN_DNN_DEFAULTS, method: "spike_slab", schedule_span: 35400 };
+  const [short, paper] = [convConfigFor(p, 1180), convConfigFor({ ...p, schedule_span: 0 }, 35400)];
+  assert.deepEqual([paper.scaleWarmupFrom, paper.scaleWarmupIncrement, paper.temperatureDecay], [
+    500,
+    2e-4,
+    0.9995,
+  ]);
+  // after 1/30 of the steps the short run is where the paper's run is after the same fraction
+  const w = (c: typeof short, it: number) =>
+    Math.min(1, 0.1 + c.scaleWarmupIncrement * Math.max(0, it - c.scaleWarmupFrom));
+  assert.ok(Math.abs(w(short, 590) - w(paper, 17700)) < 1e-3);
+  assert.ok(Math.abs(short.temperatureDecay ** 590 - paper.temperatureDecay ** 17700) < 1e-9);
+  assert.equal(
+    convConfigFor(p, 35400).scaleWarmupIncrement,
+    2e-4,
+    "a run as long as the span is uncompressed",
+  );
+  assert.throws(
+    () => validateTrainDnn({ ...p, iterations: -1 }),
+    /params\.iterations must be an integer ≥ 0/,
+  );
+});
