@@ -28,12 +28,24 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
       if (!table.includes(label)) throw new Error(`bars.md lacks "${label}"`);
     }
     const compare = await Deno.readTextFile(join(tmp, "results", "smoke", "compare.md"));
-    for (const label of ["FISTA (baseline) (Fallah & Rozell)", "entropy ELBO L^H, EM", "objective (10)"]) {
+    for (
+      const label of [
+        "FISTA (baseline) (Fallah & Rozell)",
+        "entropy ELBO L^H, EM",
+        "objective (10)",
+        "analytic Gaussian–Laplace ELBO (baseline), amortised",
+        "Monte-Carlo Gaussian–Laplace ELBO (baseline), amortised",
+      ]
+    ) {
       if (!compare.includes(label)) throw new Error(`compare.md lacks "${label}"`);
     }
     const baselines = await Deno.readTextFile(join(tmp, "results", "smoke", "bars_baselines.md"));
     for (const label of ["entropy ELBO L^H", "analytic Gaussian–Laplace", "Monte-Carlo reparameterised"]) {
       if (!baselines.includes(label)) throw new Error(`bars_baselines.md lacks "${label}"`);
+    }
+    const patches = await Deno.readTextFile(join(tmp, "results", "smoke", "patches.md"));
+    for (const label of ["analytic-ELBO baseline", "Monte-Carlo-ELBO baseline", "EM, annealing"]) {
+      if (!patches.includes(label)) throw new Error(`patches.md lacks "${label}"`);
     }
     for (
       const figure of [
@@ -43,6 +55,7 @@ Deno.test("reproduce entropy-elbo --profile smoke writes the bars table and figu
         "patches_elbo.png",
         "patches_fields_EM_annealing.png",
         "patches_fields_amortised_no_annealing.png",
+        "patches_fields_amortised_analytic-ELBO_baseline.png",
       ]
     ) {
       await Deno.stat(join(tmp, "results", "smoke", "figures", figure));

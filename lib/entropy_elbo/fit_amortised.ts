@@ -6,6 +6,11 @@
  * closed-form optima. The per-epoch L^H and its terms (at s_prior = 1) are the batch means, read back once per
  * batch asynchronously.
  *
+ * The same loop trains the baselines of the authors' code base on the same footing (`objective`): the analytic or
+ * Monte-Carlo Gaussian–Laplace ELBO of `baseline_elbos.ts`, with a learned ln σ² and the unnormalised W. Their
+ * history is still L^H and its terms, of the model point carried to the unit-column scale (`unitScaleCodes`), so
+ * that every variant's curve is on one scale; the baseline's own value is returned per epoch beside it.
+ *
  * @module
  */
 import { tf } from "../tensor/tf.ts";
@@ -14,6 +19,16 @@ import { Adam } from "../vsc/conv/adam.ts";
 import { entropyElbo } from "./entropy_elbo.ts";
 import { type EpochPoint, epochPoint } from "./fit.ts";
 import type { Posteriors } from "./posterior_families.ts";
+import { analyticLaplaceElbo, monteCarloLaplaceElbo } from "./baseline_elbos.ts";
+import { type BaselineObjective, unitScaleCodes } from "./fit_baseline.ts";
+
+/**
+ * What the encoder and the fields maximise: L^H (`entropy`, the default), or a baseline ELBO with a Laplace(0, b)
+ * prior — analytic, or Monte-Carlo with `samples` draws from `rng`.
+ */
+export type AmortisedObjective =
+  | { kind: "entropy" }
+  | { kind: BaselineObjective; b: number; samples: number; rng: Rng };
 
 /** Options of {@link fitAmortised}. */
 export interface AmortisedOptions {
@@ -25,6 +40,18 @@ export interface AmortisedOptions {
   priorScale?: (epoch: number) => number;
   /** Called after each epoch with its mean L^H and entropy terms (s_prior = 1). */
   onEpoch?: (point: EpochPoint) => void;
+  /** @default { kind: "entropy" } */
+  objective?: AmortisedObjective;
+}
+
+/** The end of an amortised fit. */
+export interface AmortisedResult {
+  /** Per epoch: L^H and its terms (s_prior = 1) of the model point, on the unit-column scale. */
+  history: EpochPoint[];
+  /** Per epoch: the mean of the objective maximised (= `history[i].elbo` for L^H). */
+  objectiveHistory: number[];
+  /** The learned noise variance σ² of a baseline objective (L^H's σ*² is a closed-form optimum instead). */
+  sigma2?: number;
 }
 
 /**
@@ -54,60 +81,89 @@ export async function fitAmortised(
   dims: { n: number; d: number },
   rng: Rng,
   options: AmortisedOptions,
-): Promise<{ history: EpochPoint[] }> {
+): Promise<AmortisedResult> {
   const { n, d } = dims;
-  const { epochs, batchSize, lr, priorScale = () => 1, onEpoch } = options;
+  const { epochs, batchSize, lr, priorScale = () => 1, onEpoch, objective = { kind: "entropy" } } = options;
   if (encoder.family !== "amortised" || x.length !== n * d || batchSize > n) {
     throw new RangeError(
       `Cannot fit an amortised encoder: family "${encoder.family}", ${x.length} values for ${n} × ${d} data, ` +
         `batch size ${batchSize}`,
     );
   }
-  const variables = [...encoder.variables, w];
+  const logSigma2 = objective.kind === "entropy" ? undefined : tf.tidy(() => tf.variable(tf.scalar(0)));
+  const variables = [...encoder.variables, w, ...(logSigma2 ? [logSigma2] : [])];
   const adam = new Adam(variables, { beta1: 0.9, beta2: 0.999 });
   const history: EpochPoint[] = [];
+  const objectiveHistory: number[] = [];
   const batches = Math.floor(n / batchSize);
   const rows = new Float32Array(batchSize * d);
+  // The loss to minimise for a batch, and (kept) L^H's three terms at s_prior = 1 and the objective's value.
+  const lossOf = (xb: tf.Tensor2D, scale: number): { loss: tf.Scalar; kept: tf.Scalar[] } => {
+    const q = encoder.of(xb) as { mu: tf.Tensor2D; s: tf.Tensor2D };
+    if (objective.kind === "entropy") {
+      const r = entropyElbo(xb, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
+      // The terms do not depend on s_prior: L^H at s_prior = 1 is their signed sum.
+      const terms = [r.posteriorEntropy, r.priorEntropy, r.likelihoodEntropy];
+      const value = tf.sub(tf.sub(terms[0], terms[1]), terms[2]) as tf.Scalar;
+      return { loss: tf.neg(r.elbo) as tf.Scalar, kept: [...terms, value].map((t) => tf.keep(t.clone())) };
+    }
+    const p = { ...q, w: w as tf.Tensor2D, logSigma2: logSigma2! };
+    const elbo = objective.kind === "analytic"
+      ? analyticLaplaceElbo(xb, p, objective.b)
+      : monteCarloLaplaceElbo(xb, p, objective.b, objective.samples, objective.rng);
+    const r = entropyElbo(xb, { ...unitScaleCodes(q, w), w: w as tf.Tensor2D });
+    const kept = [r.posteriorEntropy, r.priorEntropy, r.likelihoodEntropy, elbo].map((t) =>
+      tf.keep(t.clone())
+    );
+    return { loss: tf.neg(elbo) as tf.Scalar, kept };
+  };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
       const scale = priorScale(epoch);
       const order = rng.permutation(n);
       const sum = { elbo: 0, posteriorEntropy: 0, priorEntropy: 0, likelihoodEntropy: 0 };
+      let objectiveSum = 0;
       for (let b = 0; b < batches; b++) {
         for (let i = 0; i < batchSize; i++) {
           const r = order[b * batchSize + i];
           rows.set(x.subarray(r * d, (r + 1) * d), i * d);
         }
         const xb = tf.tensor2d(rows, [batchSize, d]);
-        let terms: tf.Scalar[] = [];
+        let kept: tf.Scalar[] = [];
         const { value, grads } = tf.variableGrads(() => {
-          const q = encoder.of(xb);
-          const r = entropyElbo(xb, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
-          // The terms do not depend on s_prior: L^H at s_prior = 1 is their signed sum.
-          terms = [r.posteriorEntropy, r.priorEntropy, r.likelihoodEntropy].map((t) => tf.keep(t.clone()));
-          return tf.neg(r.elbo) as tf.Scalar;
+          const out = lossOf(xb, scale);
+          kept = out.kept;
+          return out.loss;
         }, variables);
         adam.apply(grads, lr);
         tf.dispose([value, xb, ...Object.values(grads)]);
-        const [hq, hp, hl] = await Promise.all(terms.map(async (t) => (await t.data())[0]));
-        tf.dispose(terms);
+        const [hq, hp, hl, objectiveValue] = await Promise.all(kept.map(async (t) => (await t.data())[0]));
+        tf.dispose(kept);
         const elbo = hq - hp - hl;
-        if (!Number.isFinite(elbo)) {
+        if (!Number.isFinite(elbo) || !Number.isFinite(objectiveValue)) {
           throw new Error(
-            `Cannot fit the amortised encoder: L^H became ${elbo} in epoch ${epoch}, batch ${b}`,
+            `Cannot fit the amortised encoder: the ${objective.kind} objective became ${objectiveValue} ` +
+              `(L^H ${elbo}) in epoch ${epoch}, batch ${b}`,
           );
         }
         sum.elbo += elbo;
         sum.posteriorEntropy += hq;
         sum.priorEntropy += hp;
         sum.likelihoodEntropy += hl;
+        objectiveSum += objectiveValue;
       }
       const point = epochPoint(sum, batches, epoch, scale);
       history.push(point);
+      objectiveHistory.push(objectiveSum / batches);
       onEpoch?.(point);
     }
+    return {
+      history,
+      objectiveHistory,
+      sigma2: logSigma2 ? Math.exp((await logSigma2.data())[0]) : undefined,
+    };
   } finally {
     adam.dispose();
+    logSigma2?.dispose();
   }
-  return { history };
 }

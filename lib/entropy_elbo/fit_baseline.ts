@@ -16,6 +16,32 @@ import type { Posteriors } from "./posterior_families.ts";
 export const BASELINE_OBJECTIVES = ["analytic", "monte_carlo"] as const;
 export type BaselineObjective = typeof BASELINE_OBJECTIVES[number];
 
+/**
+ * Diagonal posteriors of fields W carried to the scale of W̃'s unit columns: W z = W̃ (‖w‖ ⊙ z), so means and
+ * spreads scale by the column norms ‖w_h‖. L^H normalises the columns inside, so its posteriors are on this scale
+ * already; a baseline, whose objective sees the unnormalised W, needs this to be compared with it.
+ *
+ * @example
+ * ```ts
+ * import { tf } from "../tensor/tf.ts";
+ * import { unitScaleCodes } from "./fit_baseline.ts";
+ * await tf.ready();
+ * const w = tf.tensor2d([[3, 0], [4, 2]]); // column norms 5 and 2
+ * const q = unitScaleCodes({ mu: tf.tensor2d([[1, 1]]), s: tf.tensor2d([[0.1, 0.5]]) }, w);
+ * if (q.mu.arraySync()[0].join() !== "5,2" || q.s.arraySync()[0].join() !== "0.5,1") throw new Error();
+ * tf.dispose([w, q.mu, q.s]);
+ * ```
+ */
+export function unitScaleCodes(
+  q: { mu: tf.Tensor2D; s: tf.Tensor2D },
+  w: tf.Tensor,
+): { mu: tf.Tensor2D; s: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const norms = tf.norm(w, "euclidean", 0); // [H]
+    return { mu: tf.mul(q.mu, norms) as tf.Tensor2D, s: tf.mul(q.s, norms) as tf.Tensor2D };
+  });
+}
+
 /** Options of {@link fitBaselineElbo}. */
 export interface BaselineFitOptions {
   objective: BaselineObjective;
@@ -78,7 +104,7 @@ export async function fitBaselineElbo(
     );
   }
   const { objective, b, samples, rng, steps, lr, logEvery, onLog } = options;
-  const logSigma2 = tf.variable(tf.scalar(0));
+  const logSigma2 = tf.tidy(() => tf.variable(tf.scalar(0)));
   const variables = [...posteriors.variables, w, logSigma2];
   const adam = new Adam(variables, { beta1: 0.9, beta2: 0.999 });
   const params = (): BaselineParams => {
@@ -116,13 +142,9 @@ export async function fitBaselineElbo(
         onLog?.(point);
       }
     }
-    // The same model point on L^H's scale: L^H uses unit-norm columns W̃ = W/‖w_h‖, so the codes scale by ‖w_h‖
-    // (W z = W̃ (‖w‖ ⊙ z)), posterior means and spreads alike.
+    // The same model point on L^H's scale (unit-norm columns W̃, codes scaled by the column norms).
     const p = params();
-    const scaled = tf.tidy(() => {
-      const norms = tf.norm(w, "euclidean", 0); // [H]
-      return { mu: tf.mul(p.mu, norms) as tf.Tensor2D, s: tf.mul(p.s, norms) as tf.Tensor2D };
-    });
+    const scaled = unitScaleCodes(p, w);
     const lh = entropyElbo(x, { ...scaled, w: w as tf.Tensor2D });
     tf.dispose([scaled.mu, scaled.s]);
     const result = {

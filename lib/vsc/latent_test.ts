@@ -273,10 +273,18 @@ for (const prior of ["gaussian", "laplace", "spike_slab"] as const) {
       spike: t[2] as tf.Tensor2D | undefined,
     });
     tf.tidy(() => {
-      assertAllClose(values(baseKlFused(pack(args), spec)), values(baseKl(pack(args), spec)), 1e-5, 1e-5, "KL");
+      assertAllClose(
+        values(baseKlFused(pack(args), spec)),
+        values(baseKl(pack(args), spec)),
+        1e-5,
+        1e-5,
+        "KL",
+      );
       const gf = tf.grads((...t: tf.Tensor[]) => tf.sum(baseKlFused(pack(t), spec)))(args);
       const gg = tf.grads((...t: tf.Tensor[]) => tf.sum(baseKl(pack(t), spec)))(args);
-      gf.forEach((g, i) => assertAllClose(values(g), values(gg[i]), 1e-5, 1e-5, `∂KL/∂${["μ", "s", "h"][i]}`));
+      gf.forEach((g, i) =>
+        assertAllClose(values(g), values(gg[i]), 1e-5, 1e-5, `∂KL/∂${["μ", "s", "h"][i]}`)
+      );
     });
     tf.dispose(args);
   });

@@ -105,9 +105,13 @@ async function entropyRow(
     tf.dispose([mu, s!]);
     const values = await codeMetrics(fields as tf.Tensor2D, x, codes, h, p, zeroCodeMse);
     return {
-      model: `entropy ELBO L^H, ${
-        run.params.posterior === "amortised" ? "amortised" : "EM"
-      } (Velychko et al.)`,
+      model: `${
+        run.params.objective === "analytic"
+          ? "analytic Gaussian–Laplace ELBO (baseline)"
+          : run.params.objective === "monte_carlo"
+          ? "Monte-Carlo Gaussian–Laplace ELBO (baseline)"
+          : "entropy ELBO L^H"
+      }, ${run.params.posterior === "amortised" ? "amortised" : "EM"} (Velychko et al.)`,
       setting: `H = ${h}, ${run.params.annealing ? "with" : "without"} annealing`,
       trained: values.recon_ratio <= TRAINED_RATIO,
       values,
@@ -197,8 +201,8 @@ function table(rows: Row[], n: number, p: CompareParams): Table {
     ),
     notes: [
       "Codes: FISTA's MAP code at λ = 20; a variational run's selected sample (J = 1, warm-ups ramped, as Table 1); " +
-      "the entropy models' posterior means, fitted to these patches with their fields fixed (for the amortised " +
-      "variant too: its fields, not its encoder) " +
+      "the entropy models' posterior means, fitted to these patches by L^H with their fields fixed (for the " +
+      "amortised variant and the baselines too: their fields, not their encoders) " +
       `(${p.eval_steps} Adam steps, lr ${p.eval_lr}, diagonal posteriors).`,
       `Non-zero: |code| > ${p.nonzero_threshold} (the feature-collapse threshold of protocol §2.11); a posterior mean is ` +
       "never exactly zero, and a thresholded code is zero or above the threshold λ.",

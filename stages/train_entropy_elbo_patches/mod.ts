@@ -3,7 +3,8 @@
  * from the linear experiment's whitened 16×16 patches on the entropy ELBO L^H, either by mini-batch EM over
  * per-patch diagonal posteriors (variant (i); annealing s_prior = 10, 8, 6, 4, 2, then 1 by epoch) or jointly
  * with an amortised residual-MLP encoder by mini-batch Adam (variant (ii); annealing s_prior = max(1, 2 − 0.1·
- * epoch)), with or without annealing. Then held-out posteriors (the first `n_eval` validation patches: fitted
+ * epoch)), with or without annealing; or, as baselines, the amortised encoder on the analytic or Monte-Carlo
+ * Gaussian–Laplace ELBO (`objective`), evaluated on the same footing (codes on the unit-column scale). Then held-out posteriors (the first `n_eval` validation patches: fitted
  * with the fields fixed for EM, the encoder's for the amortised variant) give the Gini sparseness of |z|
  * (`gini_samples` posterior samples per patch) and the reconstruction of the means.
  *
@@ -17,6 +18,7 @@
  */
 import type { StageKind } from "../../pipeline/stage.ts";
 import { requireIntegers } from "../../pipeline/param_checks.ts";
+import { BASELINE_OBJECTIVES } from "../../lib/entropy_elbo/fit_baseline.ts";
 
 const defaults = {
   /**
@@ -24,6 +26,17 @@ const defaults = {
    * encoder and the fields trained jointly by mini-batch Adam (§5.4 (ii)).
    */
   posterior: "em",
+  /**
+   * What is maximised: "entropy" (L^H, the paper's), or a baseline of the authors' code base on the same data —
+   * "analytic" (`AnalyticELBOSC`) or "monte_carlo" (`StochasticSC`), a Gaussian–Laplace(0, `prior_scale`) ELBO
+   * with a learned σ² and unnormalised fields. The baselines train with the amortised encoder (joint Adam, as the
+   * bars baselines), so `posterior` must be "amortised" for them.
+   */
+  objective: "entropy",
+  /** The baselines' fixed Laplace prior scale (the authors: 1). */
+  prior_scale: 1,
+  /** Monte-Carlo draws per patch and step of the "monte_carlo" baseline (the authors: 10). */
+  samples: 10,
   /** Latents H (the authors' 100). */
   h: 100,
   /** Training patches used: the first n of the patch set (0: all of them). */
@@ -60,6 +73,20 @@ export const stage: StageKind<TrainEntropyElboPatchesParams> = {
     requireIntegers(p, ["n_train", "seed"], 0);
     if (!["em", "amortised"].includes(p.posterior)) {
       throw new TypeError(`params.posterior must be "em" or "amortised", received "${p.posterior}"`);
+    }
+    if (!["entropy", ...BASELINE_OBJECTIVES].includes(p.objective)) {
+      throw new TypeError(
+        `params.objective must be "entropy", "analytic" or "monte_carlo", received "${p.objective}"`,
+      );
+    }
+    if (p.objective !== "entropy" && p.posterior !== "amortised") {
+      throw new TypeError(
+        `params.posterior must be "amortised" for the ${p.objective} baseline, received "${p.posterior}"`,
+      );
+    }
+    requireIntegers(p, ["samples"], 1);
+    if (!(p.prior_scale > 0)) {
+      throw new RangeError(`params.prior_scale must be > 0, received ${p.prior_scale}`);
     }
     for (const k of ["e_lr", "w_lr", "lr"] as const) {
       if (!(p[k] > 0)) throw new RangeError(`params.${k} must be > 0, received ${p[k]}`);

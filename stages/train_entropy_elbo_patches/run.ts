@@ -14,7 +14,8 @@ import { type BackendName, useBackend } from "../../lib/tensor/backend.ts";
 import { registerFastKernels } from "../../lib/tensor/kernels.ts";
 import { Rng } from "../../lib/tensor/rng.ts";
 import { fitEm } from "../../lib/entropy_elbo/em.ts";
-import { fitAmortised } from "../../lib/entropy_elbo/fit_amortised.ts";
+import { type AmortisedObjective, fitAmortised } from "../../lib/entropy_elbo/fit_amortised.ts";
+import { type BaselineObjective, unitScaleCodes } from "../../lib/entropy_elbo/fit_baseline.ts";
 import { initialFields, unitColumns } from "../../lib/entropy_elbo/fields.ts";
 import { writeFields } from "../../data/fields_file.ts";
 import { fitEntropyElbo, type FitPoint } from "../../lib/entropy_elbo/fit.ts";
@@ -53,6 +54,9 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
     let heldOut: Codes;
     let heldOutElbo: number;
     let sigma2: number;
+    // The maximised objective's last epoch mean (L^H for EM), and a baseline's learned σ².
+    let objectiveValue: number | undefined;
+    let baselineSigma2: number | undefined;
     if (p.posterior === "em") {
       const fit = await fitEm(train, w, { n, d, h: p.h }, rng.fork("em"), {
         epochs: p.epochs,
@@ -64,6 +68,7 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
         onEpoch,
       });
       history = fit.history;
+      objectiveValue = fit.history.at(-1)!.elbo;
       trainCodes = fit.posteriors;
       // Held-out posteriors fitted with the fields fixed.
       const q = createPosteriors("diagonal", { n: nEval, d, h: p.h }, rng.fork("eval"));
@@ -78,28 +83,39 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
       [heldOutElbo, sigma2] = [held.final.elbo, held.sigma2];
     } else {
       encoder = createPosteriors("amortised", { n, d, h: p.h }, rng.fork("encoder"));
+      const objective: AmortisedObjective = p.objective === "entropy" ? { kind: "entropy" } : {
+        kind: p.objective as BaselineObjective,
+        b: p.prior_scale,
+        samples: p.samples,
+        rng: rng.fork("noise"),
+      };
       const fit = await fitAmortised(train, w, encoder, { n, d }, rng.fork("batches"), {
         epochs: p.epochs,
         batchSize: p.batch_size,
         lr: p.lr,
         priorScale: (epoch) => (p.annealing ? priorEntropyScale(epoch, "amortised") : 1),
         onEpoch,
+        objective,
       });
       history = fit.history;
-      // The encoder gives every posterior at once: the training patches' in batches, the held-out ones.
+      [objectiveValue, baselineSigma2] = [fit.objectiveHistory.at(-1)!, fit.sigma2];
+      // The encoder gives every posterior at once: the training patches' in batches, the held-out ones — on the
+      // unit-column scale of the fields (L^H's codes are on it already: it normalises W's columns itself).
+      const baselineFields = p.objective === "entropy" ? undefined : w;
       const mu = new Float32Array(n * p.h), s = new Float32Array(n * p.h);
       for (let start = 0; start < n; start += 4096) {
         const size = Math.min(4096, n - start);
         const batch = tf.tensor2d(train.subarray(start * d, (start + size) * d), [size, d]);
-        const codes = await readCodes(encoder, batch);
+        const codes = await readCodes(encoder, batch, baselineFields);
         batch.dispose();
         mu.set(codes.mu, start * p.h);
         s.set(codes.s, start * p.h);
       }
       trainCodes = { mu, s };
-      heldOut = await readCodes(encoder, xEval);
+      heldOut = await readCodes(encoder, xEval, baselineFields);
       const r = tf.tidy(() => {
-        const q = encoder!.of(xEval);
+        const codes = encoder!.of(xEval) as { mu: tf.Tensor2D; s: tf.Tensor2D };
+        const q = baselineFields ? unitScaleCodes(codes, baselineFields) : codes;
         const lh = entropyElbo(xEval, { ...q, w: w as tf.Tensor2D });
         return [lh.elbo, lh.sigma2];
       });
@@ -166,6 +182,7 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
     const last = history.at(-1)!;
     return {
       posterior: p.posterior,
+      objective: p.objective,
       annealing: p.annealing,
       seed: p.seed,
       n_train: n,
@@ -175,7 +192,9 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
       prior_entropy: last.priorEntropy,
       likelihood_entropy: last.likelihoodEntropy,
       heldout_elbo: heldOutElbo,
+      objective_value: objectiveValue,
       sigma: Math.sqrt(sigma2),
+      ...(baselineSigma2 === undefined ? {} : { baseline_sigma: Math.sqrt(baselineSigma2) }),
       gini,
       recon_mse: reconMse,
       zero_code_mse: zeroCodeMse,
@@ -190,9 +209,12 @@ export async function run(ctx: StageContext<TrainEntropyElboPatchesParams>): Pro
   }
 }
 
-/** The posteriors of `x` as host arrays. */
-async function readCodes(q: Posteriors, x: tf.Tensor2D): Promise<Codes> {
-  const { mu, s } = q.of(x);
+/** The posteriors of `x` as host arrays; on the unit-column scale of fields `w` when given. */
+async function readCodes(q: Posteriors, x: tf.Tensor2D, w?: tf.Tensor): Promise<Codes> {
+  const { mu, s } = tf.tidy(() => {
+    const codes = q.of(x) as { mu: tf.Tensor2D; s: tf.Tensor2D };
+    return w ? unitScaleCodes(codes, w) : codes;
+  });
   try {
     return { mu: await mu.data() as Float32Array, s: await s!.data() as Float32Array };
   } finally {
