@@ -1,7 +1,8 @@
 /**
  * Stage `report_sweep`: the Fig. 7 sweep figures and tables from gathered `metrics_dnn` outputs.
  *
- *   1. gather: `metrics` (latent-dimension sweep) and optionally `sparsity` (sparsity sweep) instances;
+ *   1. gather: `metrics` (latent-dimension sweep) and optionally `sparsity` (sparsity sweep) instances, and the
+ *      training runs (optional inputs `train`, `train_p`) to say how long they trained;
  *   2. aggregate over seeds: mean and sample std per (method, latent dim, sparsity);
  *   3. figures: MSE, multi-information and FID vs latent dimension (log x), MSE vs sparsity — one line per method,
  *      seed error bars (± 1 std), the authors' values (protocol §3.6, `reference_values.ts`) as hollow diamonds;
@@ -89,6 +90,37 @@ function gathered(ctx: { inputList(name: string): Upstream[] }, name: string): M
   }
 }
 
+function gatheredRuns(ctx: { inputList(name: string): Upstream[] }, name: string): Upstream[] {
+  try {
+    return ctx.inputList(name);
+  } catch {
+    return []; // input not bound in this experiment
+  }
+}
+
+/**
+ * How the runs trained, for the captions: "1400 steps of 32 × J = 4" from the training runs' own records, or
+ * `epochs` epochs when the training runs are not inputs.
+ *
+ * @example
+ * ```ts
+ * import { trainingSummary } from "./mod.ts";
+ * const run = (iterations: number) => ({
+ *   id: "t", key: "t", dir: "", params: { batch_size: 32, samples: 4 }, metrics: { iterations },
+ * });
+ * if (trainingSummary([run(1400), run(1400)], "300") !== "1400 steps of 32 × J = 4") throw new Error();
+ * if (trainingSummary([], "300") !== "300 epochs") throw new Error();
+ * ```
+ */
+export function trainingSummary(runs: Upstream[], epochs: string): string {
+  if (runs.length === 0) return `${epochs} epochs`;
+  return [
+    ...new Set(
+      runs.map((r) => `${r.metrics.iterations} steps of ${r.params.batch_size} × J = ${r.params.samples}`),
+    ),
+  ].join(" / ");
+}
+
 export const stage: StageKind<ReportSweepParams> = {
   name: "report_sweep",
   description:
@@ -111,11 +143,14 @@ export const stage: StageKind<ReportSweepParams> = {
     const inception = fidLabel.includes("Inception") && !fidLabel.includes("not comparable");
     const backends = [...new Set(all.map((r) => r.backend))].join(", ");
     const nTest = all[0].n_test as number;
-    const epochs = [...new Set(all.map((r) => r.epochs))].join("/");
+    const training = trainingSummary(
+      [...gatheredRuns(ctx, "train"), ...gatheredRuns(ctx, "train_p")],
+      [...new Set(all.map((r) => r.epochs))].join("/"),
+    );
     const subtitle = [
       `profile ${ctx.params.profile || "(unnamed)"} · ${
         dataset === "celeba" ? "CelebA" : "Fashion-MNIST"
-      } · ${nTest} test images · ${epochs} epochs · backend ${backends}`,
+      } · ${nTest} test images · ${training} · backend ${backends}`,
       `${fidLabel}`,
       `◇ = authors' values (protocol §3.6)${
         inception ? "" : "; authors' FIDs not drawn (different features)"
