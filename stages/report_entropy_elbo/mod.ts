@@ -376,7 +376,14 @@ async function patchesReport(
   const first = runs[0].metrics;
   const setting = `profile "${profile}"; H = ${
     (await readFields(runs[0].dir)).h
-  }, ${first.n_train} training patches, ${first.epochs} epochs`;
+  }, ${first.n_train} training patches, ${
+    [
+      ...new Set(
+        runs.map((r) => `${r.metrics.epochs} epochs (${r.metrics.posterior === "em" ? "EM" : "amortised"})`),
+      ),
+    ]
+      .join(" / ")
+  }`;
   await writeTable(outDir, "patches", patchesTable(runs.map((r) => r.metrics), setting));
   const histories = await Promise.all(runs.map(async (r) => ({
     label: runLabel(r.metrics),
