@@ -48,7 +48,7 @@ export interface AmortisedOptions {
 export interface AmortisedResult {
   /** Per epoch: L^H and its terms (s_prior = 1) of the model point, on the unit-column scale. */
   history: EpochPoint[];
-  /** Per epoch: the mean of the objective maximised (= `history[i].elbo` for L^H). */
+  /** Per epoch: the mean of the objective maximised, at s_prior = 1 (for L^H: `history[i].elbo`). */
   objectiveHistory: number[];
   /** The learned noise variance σ² of a baseline objective (L^H's σ*² is a closed-form optimum instead). */
   sigma2?: number;
