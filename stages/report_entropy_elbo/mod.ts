@@ -296,7 +296,7 @@ async function elboFigure(
 }
 
 /** "EM, annealing", "amortised, no annealing", "amortised, analytic-ELBO baseline", … */
-export const runLabel = (r: Metrics) =>
+const runLabel = (r: Metrics) =>
   `${r.posterior === "amortised" ? "amortised" : "EM"}, ${
     r.objective === "analytic"
       ? "analytic-ELBO baseline"

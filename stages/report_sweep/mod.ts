@@ -82,21 +82,17 @@ const fmt = (
   v: number | undefined,
 ) => (v === undefined || !Number.isFinite(v) ? "" : Number(v.toPrecision(4)).toString());
 
-function gathered(ctx: { inputList(name: string): Upstream[] }, name: string): Metrics[] {
-  try {
-    return ctx.inputList(name).map((u) => u.metrics);
-  } catch {
-    return []; // input not bound in this experiment
-  }
-}
-
-function gatheredRuns(ctx: { inputList(name: string): Upstream[] }, name: string): Upstream[] {
+/** The instances of a gathered input that an experiment may leave unbound (then none). */
+function optionalInputList(ctx: { inputList(name: string): Upstream[] }, name: string): Upstream[] {
   try {
     return ctx.inputList(name);
   } catch {
     return []; // input not bound in this experiment
   }
 }
+
+const gathered = (ctx: { inputList(name: string): Upstream[] }, name: string): Metrics[] =>
+  optionalInputList(ctx, name).map((u) => u.metrics);
 
 /**
  * How the runs trained, for the captions: "1400 steps of 32 × J = 4" from the training runs' own records, or
@@ -144,7 +140,7 @@ export const stage: StageKind<ReportSweepParams> = {
     const backends = [...new Set(all.map((r) => r.backend))].join(", ");
     const nTest = all[0].n_test as number;
     const training = trainingSummary(
-      [...gatheredRuns(ctx, "train"), ...gatheredRuns(ctx, "train_p")],
+      [...optionalInputList(ctx, "train"), ...optionalInputList(ctx, "train_p")],
       [...new Set(all.map((r) => r.epochs))].join("/"),
     );
     const subtitle = [
@@ -340,11 +336,7 @@ export const stage: StageKind<ReportSweepParams> = {
     Deno.writeTextFileSync(join(ctx.outDir, `${ctx.params.prefix}.md`), md);
 
     // 5. Estimated dictionaries (optional input "dicts"): copy each atom grid under a descriptive name.
-    let dictInputs: Upstream[] = [];
-    try {
-      dictInputs = ctx.inputList("dicts");
-    } catch { /* not bound */ }
-    for (const d of dictInputs) {
+    for (const d of optionalInputList(ctx, "dicts")) {
       const name = `${ctx.params.prefix}_atoms_${d.metrics.method}_z${d.metrics.latent_dim}.png`;
       Deno.copyFileSync(join(d.dir, "atoms.png"), join(ctx.outDir, name));
       outputs.push(name);
