@@ -23,14 +23,7 @@ import type { CustomGradientFunc } from "./ops.ts";
 import { fastBlas } from "./kernels.ts";
 import type { OpenBlas } from "./blas/openblas.ts";
 import { denseLoops } from "./heap_kernels.ts";
-
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-};
-type EngineWithInfo = { makeTensorFromTensorInfo(info: TensorInfo): tf.Tensor };
+import { heapOffset, heapView, tensorFromInfo, type TensorInfo, wasmBackend } from "./wasm_heap.ts";
 
 /** One dense layer's parameters: W [in, out], b [out]. */
 export interface DenseParams {
@@ -40,7 +33,7 @@ export interface DenseParams {
 
 /** Heap access for one pass: byte offsets of tensors, pointers into the heap, float views. */
 class Heap {
-  readonly backend = tf.backend() as unknown as WasmBackend;
+  readonly backend = wasmBackend();
   #base: Deno.PointerObject | null = null;
   /** Allocate every output before any view or pointer is taken: an allocation may grow (move) the heap. */
   alloc(shape: number[]): TensorInfo {
@@ -48,18 +41,17 @@ class Heap {
     return this.backend.makeOutput(shape, "float32");
   }
   offset(t: { dataId: object }): number {
-    return this.backend.dataIdMap.get(t.dataId).memoryOffset;
+    return heapOffset(this.backend, t);
   }
   ptr(t: { dataId: object }, floats = 0): Deno.PointerObject {
     this.#base ??= Deno.UnsafePointer.of(this.backend.wasm.HEAPU8 as Uint8Array<ArrayBuffer>)!;
     return Deno.UnsafePointer.offset(this.#base, this.offset(t) + 4 * floats)!;
   }
   view(t: { dataId: object; shape: number[] }): Float32Array {
-    const start = this.offset(t) / 4;
-    return this.backend.wasm.HEAPF32.subarray(start, start + t.shape.reduce((p, d) => p * d, 1));
+    return heapView(this.backend, t);
   }
   tensor(info: TensorInfo): tf.Tensor {
-    return (tf.engine() as unknown as EngineWithInfo).makeTensorFromTensorInfo(info);
+    return tensorFromInfo(info);
   }
 }
 

@@ -12,14 +12,7 @@
 import { tf } from "./tf.ts";
 import { Buffer } from "node:buffer";
 import { HEAP_KERNELS_WASM } from "./simd/heap_kernels_wasm.ts";
-
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  wasm: { asm: { memory: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-};
-type EngineWithInfo = { makeTensorFromTensorInfo(info: TensorInfo): tf.Tensor };
+import { heapOffset, tensorFromInfo, type WasmBackend, wasmBackend } from "./wasm_heap.ts";
 
 /** The module's exports (byte offsets into the backend's heap; element counts; float32 scalars). */
 interface HeapExports {
@@ -44,7 +37,7 @@ const instances = new WeakMap<WebAssembly.Memory, HeapExports>();
 /** The kernels bound to the active wasm backend's memory, or `null` on another backend. */
 function heapExports(): { backend: WasmBackend; fns: HeapExports } | null {
   if (tf.getBackend() !== "wasm") return null;
-  const backend = tf.backend() as unknown as WasmBackend;
+  const backend = wasmBackend();
   const memory = backend.wasm.asm.memory;
   let fns = instances.get(memory);
   if (fns === undefined) {
@@ -95,19 +88,18 @@ export function nesterovMomentumStep(
   const { backend, fns } = heap;
   const vOut = backend.makeOutput([...value.shape], "float32");
   const aOut = backend.makeOutput([...value.shape], "float32");
-  const off = (dataId: object) => backend.dataIdMap.get(dataId).memoryOffset;
+  const off = (t: { dataId: object }) => heapOffset(backend, t);
   fns.momentum_nesterov(
-    off(value.dataId),
-    off(accumulation.dataId),
-    off(gradient.dataId),
-    off(vOut.dataId),
-    off(aOut.dataId),
+    off(value),
+    off(accumulation),
+    off(gradient),
+    off(vOut),
+    off(aOut),
     value.size,
     momentum,
     -lr,
   );
-  const engine = tf.engine() as unknown as EngineWithInfo;
-  return [engine.makeTensorFromTensorInfo(vOut), engine.makeTensorFromTensorInfo(aOut)];
+  return [tensorFromInfo(vOut), tensorFromInfo(aOut)];
 }
 
 /**

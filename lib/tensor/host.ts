@@ -11,14 +11,7 @@
  * @module
  */
 import { tf } from "./tf.ts";
-
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-};
-type EngineWithInfo = { makeTensorFromTensorInfo(info: TensorInfo): tf.Tensor };
+import { heapView, tensorFromInfo, wasmBackend } from "./wasm_heap.ts";
 
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
@@ -40,6 +33,7 @@ export function onHostBackend(): boolean {
  * ```ts
  * import { useBackend } from "./backend.ts";
  * import { tf } from "./tf.ts";
+import { heapView, tensorFromInfo, wasmBackend } from "./wasm_heap.ts";
  * import { hostCompute } from "./host.ts";
  * await useBackend("cpu");
  * const x = tf.tensor1d([1, 2, 3]);
@@ -70,16 +64,10 @@ export function hostCompute(
     fn(inputs.map((t) => t.dataSync() as Float32Array), outs);
     return outs.map((v, i) => tf.tensor(v, [...outputShapes[i]], "float32"));
   }
-  const backend = tf.backend() as unknown as WasmBackend;
+  const backend = wasmBackend();
   // Allocate every output first: an allocation may grow the heap and detach views taken before it.
   const infos = outputShapes.map((s) => backend.makeOutput([...s], "float32"));
-  const heap = backend.wasm.HEAPF32;
-  const view = (dataId: object, n: number) => {
-    const start = backend.dataIdMap.get(dataId).memoryOffset / 4;
-    return heap.subarray(start, start + n);
-  };
-  const outs = infos.map((info) => view(info.dataId, size(info.shape)).fill(0));
-  fn(inputs.map((t) => view(t.dataId, t.size)), outs);
-  const engine = tf.engine() as unknown as EngineWithInfo;
-  return infos.map((info) => engine.makeTensorFromTensorInfo(info));
+  const outs = infos.map((info) => heapView(backend, info).fill(0));
+  fn(inputs.map((t) => heapView(backend, t)), outs);
+  return infos.map(tensorFromInfo);
 }

@@ -17,13 +17,8 @@
 import { tf } from "./tf.ts";
 import { type OpenBlas, openOpenBlas } from "./blas/openblas.ts";
 import { registerViewKernels, unregisterViewKernels } from "./wasm_views.ts";
+import { heapOffset, heapView, type TensorInfo, type WasmBackend } from "./wasm_heap.ts";
 
-type TensorInfo = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  wasm: { HEAPU8: Uint8Array; HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-};
 type KernelArgs = {
   inputs: Record<string, TensorInfo | undefined>;
   backend: unknown;
@@ -105,7 +100,7 @@ function registerFallbackKernels(): void {
     const { a, b } = args.inputs;
     const transA = Boolean(args.attrs?.transposeA), transB = Boolean(args.attrs?.transposeB);
     if (!a || !b || (!transA && !transB) || !isFloat(a, b)) return orig(args);
-    const be = args.backend as WasmBackend & { disposeData(dataId: object): void };
+    const be = args.backend as WasmBackend;
     const ta = transA ? transposedCopy(be, a) : a;
     const tb = transB ? transposedCopy(be, b) : b;
     try {
@@ -132,8 +127,7 @@ function transposedCopy(be: WasmBackend, t: TensorInfo): TensorInfo {
   const batches = shape.slice(0, -2).reduce((p, d) => p * d, 1);
   const out = be.makeOutput([...shape.slice(0, -2), c, r], "float32"); // may grow the heap: read views after it
   const heap = be.wasm.HEAPF32;
-  const src = be.dataIdMap.get(t.dataId).memoryOffset / 4;
-  const dst = be.dataIdMap.get(out.dataId).memoryOffset / 4;
+  const src = heapOffset(be, t) / 4, dst = heapOffset(be, out) / 4;
   for (let n = 0; n < batches; n++) {
     const s0 = src + n * r * c, d0 = dst + n * r * c;
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) heap[d0 + j * r + i] = heap[s0 + i * c + j];
@@ -304,7 +298,7 @@ function batchMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): Te
   if (p === null || p.m * p.n * p.k === 0) return null;
   const be = backend as WasmBackend;
   const out = be.makeOutput(p.outShape, "float32"); // may grow the heap: read offsets and the heap after it
-  const off = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
+  const off = (t: TensorInfo) => heapOffset(be, t);
   gemmBatches(blas, be.wasm.HEAPU8, p, off(a), off(b), off(out), transA, transB, 0);
   return out;
 }
@@ -345,11 +339,11 @@ function fusedMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): Te
   if (bias && !(bias.shape.length <= 1 && (biasLength === 1 || biasLength === p.n))) return null;
   const be = backend as WasmBackend;
   const out = be.makeOutput(p.outShape, "float32");
-  const heapF32 = be.wasm.HEAPF32, off = (t: TensorInfo) => be.dataIdMap.get(t.dataId).memoryOffset;
-  const size = p.outShape.reduce((x, d) => x * d, 1);
-  const y = heapF32.subarray(off(out) / 4, off(out) / 4 + size);
+  const off = (t: TensorInfo) => heapOffset(be, t);
+  const y = heapView(be, out);
+  const size = y.length;
   if (bias) {
-    const bv = heapF32.subarray(off(bias) / 4, off(bias) / 4 + biasLength);
+    const bv = heapView(be, bias);
     if (bv.length === 1) y.fill(bv[0]);
     else for (let r = 0; r < size; r += p.n) y.set(bv, r);
   }

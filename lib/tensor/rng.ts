@@ -19,6 +19,9 @@ function splitmix32(state: number): () => number {
   };
 }
 
+/** Outputs drawn ahead per refill. */
+const BLOCK = 1024;
+
 function hashLabel(label: string): number {
   // FNV-1a: only used to derive a child seed from a readable label.
   let h = 0x811c9dc5;
@@ -32,6 +35,9 @@ export class Rng {
   #s1: number;
   #s2: number;
   #s3: number;
+  /** Drawn ahead of the reader (`#refill`), allocated on the first draw; `#pos` is the next unread output. */
+  #block: Uint32Array | undefined;
+  #pos = BLOCK;
   /** The seed this generator was made from. */
   readonly seed: number;
 
@@ -54,15 +60,30 @@ export class Rng {
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.#s1, 5), 7), 9) >>> 0;
-    const t = this.#s1 << 9;
-    this.#s2 ^= this.#s0;
-    this.#s3 ^= this.#s1;
-    this.#s1 ^= this.#s2;
-    this.#s0 ^= this.#s3;
-    this.#s2 ^= t;
-    this.#s3 = rotl(this.#s3, 11);
-    return result;
+    if (this.#pos === BLOCK) this.#refill();
+    return this.#block![this.#pos++];
+  }
+
+  /**
+   * The next BLOCK outputs of xoshiro128** at once, the state in locals: one draw per call of `nextU32` from a
+   * method that updates four fields costs several times more (the random noise of a J = 20 train step is
+   * ~10⁶ draws). The stream is the same; the generator only runs ahead of its reader.
+   */
+  #refill(): void {
+    const out = this.#block ??= new Uint32Array(BLOCK);
+    let s0 = this.#s0, s1 = this.#s1, s2 = this.#s2, s3 = this.#s3;
+    for (let i = 0; i < BLOCK; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = [s0, s1, s2, s3];
+    this.#pos = 0;
   }
 
   /** A uniform double in [0, 1) with 53 random bits. */

@@ -40,3 +40,16 @@ Deno.test("Rng streams are repeatable and fillNormal equals normalArray", () => 
   assertEquals(new Rng(3).next(), new Rng(3).next());
   assert(new Rng(3).fork("a").next() !== new Rng(3).fork("b").next());
 });
+
+Deno.test("Rng draws xoshiro128** seeded by splitmix32: golden outputs across the read-ahead block boundaries", () => {
+  // Recorded from the one-draw-per-call implementation (before the generator ran ahead of its reader).
+  const r = new Rng(42);
+  const u = Array.from({ length: 2100 }, () => r.nextU32());
+  assertEquals(u.slice(0, 4), [2837322924, 544945897, 479756282, 3500138142]);
+  assertEquals(u.slice(1022, 1027), [3834225781, 3742524794, 1120766405, 1854870492, 217088911]);
+  assertEquals(u.slice(2046, 2050), [3214000377, 2528494951, 2528916882, 4244698763]);
+  const g = new Rng(7);
+  const n = g.normalArray(10000);
+  assertEquals([n[0], n[9999]], [0.5107820630073547, -0.6610065698623657]);
+  assertEquals([g.nextU32(), g.next()], [1059110233, 0.6184050698126701]);
+});

@@ -17,18 +17,14 @@
  * @module
  */
 import { tf } from "./tf.ts";
+import type { TensorInfo, WasmBackend } from "./wasm_heap.ts";
 
-type Info = { dataId: object; shape: number[]; dtype: string };
-type WasmBackend = {
-  makeOutput(shape: number[], dtype: string): Info;
-  typedArrayFromHeap(t: Info): Float32Array | Int32Array | Uint8Array;
-  incRef(dataId: object): void;
-};
-type Args = { inputs: { x: Info }; attrs: { begin: number[]; size: number[] }; backend: unknown };
+type Args = { inputs: { x: TensorInfo }; attrs: { begin: number[]; size: number[] }; backend: unknown };
 
 /** The stock kernels this module replaced, by name, to restore. */
 const stock = new Map<string, tf.KernelConfig>();
-const callStock = (name: string, args: Args) => (stock.get(name)!.kernelFunc as (a: Args) => Info)(args);
+const callStock = (name: string, args: Args) =>
+  (stock.get(name)!.kernelFunc as (a: Args) => TensorInfo)(args);
 
 function computeStrides(shape: number[]): number[] {
   const s = new Array(shape.length).fill(1);
@@ -67,7 +63,7 @@ function copyBlock(
   }
 }
 
-function viewSlice(args: Args): Info {
+function viewSlice(args: Args): TensorInfo {
   const { inputs: { x }, attrs, backend } = args;
   if (x.dtype === "string") return callStock("Slice", args);
   const b = backend as WasmBackend;
@@ -86,14 +82,14 @@ function viewSlice(args: Args): Info {
 }
 
 /** `Identity` as a second reference to the same memory (strings keep the stock kernel). */
-function sharedIdentity(args: Args): Info {
+function sharedIdentity(args: Args): TensorInfo {
   const { inputs: { x }, backend } = args;
   if (x.dtype === "string") return callStock("Identity", args);
   (backend as WasmBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-const KERNELS: Record<string, (args: Args) => Info> = { Slice: viewSlice, Identity: sharedIdentity };
+const KERNELS: Record<string, (args: Args) => TensorInfo> = { Slice: viewSlice, Identity: sharedIdentity };
 
 /**
  * Replace the wasm `Slice` and `Identity` kernels by the copy-free ones (idempotent; no-op on other backends).
