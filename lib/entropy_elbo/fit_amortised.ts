@@ -97,15 +97,15 @@ export async function fitAmortised(
   const objectiveHistory: number[] = [];
   const batches = Math.floor(n / batchSize);
   const rows = new Float32Array(batchSize * d);
-  // The loss to minimise for a batch, and (kept) L^H's three terms at s_prior = 1 and the objective's value.
+  // The loss to minimise for a batch, and (kept) L^H's three terms at s_prior = 1, then a baseline's value (for
+  // L^H the value is the terms' signed sum, formed on the host).
   const lossOf = (xb: tf.Tensor2D, scale: number): { loss: tf.Scalar; kept: tf.Scalar[] } => {
     const q = encoder.of(xb) as { mu: tf.Tensor2D; s: tf.Tensor2D };
     if (objective.kind === "entropy") {
-      const r = entropyElbo(xb, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
       // The terms do not depend on s_prior: L^H at s_prior = 1 is their signed sum.
-      const terms = [r.posteriorEntropy, r.priorEntropy, r.likelihoodEntropy];
-      const value = tf.sub(tf.sub(terms[0], terms[1]), terms[2]) as tf.Scalar;
-      return { loss: tf.neg(r.elbo) as tf.Scalar, kept: [...terms, value].map((t) => tf.keep(t.clone())) };
+      const r = entropyElbo(xb, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
+      const kept = [r.posteriorEntropy, r.priorEntropy, r.likelihoodEntropy].map((t) => tf.keep(t.clone()));
+      return { loss: tf.neg(r.elbo) as tf.Scalar, kept };
     }
     const p = { ...q, w: w as tf.Tensor2D, logSigma2: logSigma2! };
     const elbo = objective.kind === "analytic"
@@ -137,9 +137,10 @@ export async function fitAmortised(
         }, variables);
         adam.apply(grads, lr);
         tf.dispose([value, xb, ...Object.values(grads)]);
-        const [hq, hp, hl, objectiveValue] = await Promise.all(kept.map(async (t) => (await t.data())[0]));
+        const [hq, hp, hl, baselineValue] = await Promise.all(kept.map(async (t) => (await t.data())[0]));
         tf.dispose(kept);
         const elbo = hq - hp - hl;
+        const objectiveValue = baselineValue ?? elbo;
         if (!Number.isFinite(elbo) || !Number.isFinite(objectiveValue)) {
           throw new Error(
             `Cannot fit the amortised encoder: the ${objective.kind} objective became ${objectiveValue} ` +

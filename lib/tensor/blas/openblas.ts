@@ -37,6 +37,8 @@ const SYMBOLS = {
   },
   openblas_set_num_threads: { parameters: ["i32"], result: "void" },
   openblas_get_num_threads: { parameters: [], result: "i32" },
+  // The kernel family in use ("Haswell", "SkylakeX", …); optional: only reported.
+  openblas_get_corename: { parameters: [], result: "pointer", optional: true },
 } as const;
 
 /** An opened OpenBLAS: its path, thread count and the `sgemm` entry point. */
@@ -45,6 +47,12 @@ export interface OpenBlas {
   readonly path: string;
   /** Threads OpenBLAS uses for one call. */
   readonly threads: number;
+  /**
+   * The kernel family OpenBLAS runs ("Haswell", "SkylakeX", …), or "unknown": its own choice for the CPU, or
+   * the one `OPENBLAS_CORETYPE` forces (left as the machine sets it: some OpenBLAS builds miscompute with the
+   * kernels they pick for CPUs newer than themselves).
+   */
+  readonly core: string;
   /**
    * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
    * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
@@ -139,6 +147,7 @@ function wrap(path: string, lib: Lib, threads: number): OpenBlas {
   const blas = {
     path,
     threads: s.openblas_get_num_threads(),
+    core: coreName(lib),
     sgemm(
       transA: boolean,
       transB: boolean,
@@ -177,6 +186,11 @@ function wrap(path: string, lib: Lib, threads: number): OpenBlas {
     },
   };
   return blas;
+}
+
+function coreName(lib: Lib): string {
+  const name = lib.symbols.openblas_get_corename?.();
+  return name ? new Deno.UnsafePointerView(name).getCString() : "unknown";
 }
 
 function readEnv(): Record<string, string | undefined> {
