@@ -43,8 +43,9 @@ export interface FastKernelOptions {
 /**
  * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
  * OpenBLAS is available, and (on wasm, with or without OpenBLAS) `Slice` and `Identity` by the copy-free kernels
- * of `wasm_views.ts`. Idempotent. Returns what the products now run on: `"openblas sgemm (N threads, <core> kernels)"`,
- * `"fallback"` (wasm without OpenBLAS) or `"stock"` (another backend), with the reason in parentheses.
+ * of `wasm_views.ts`. Idempotent. Returns what the products now run on:
+ * `"openblas sgemm (N threads, <core> kernels)"`, `"fallback"` (wasm without OpenBLAS) or `"stock"` (another
+ * backend), with the reason in parentheses.
  *
  * @example
  * ```ts
