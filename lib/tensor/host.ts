@@ -33,7 +33,6 @@ export function onHostBackend(): boolean {
  * ```ts
  * import { useBackend } from "./backend.ts";
  * import { tf } from "./tf.ts";
-import { heapView, tensorFromInfo, wasmBackend } from "./wasm_heap.ts";
  * import { hostCompute } from "./host.ts";
  * await useBackend("cpu");
  * const x = tf.tensor1d([1, 2, 3]);

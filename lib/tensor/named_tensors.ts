@@ -21,7 +21,6 @@ export interface TensorIndexEntry {
  * ```ts
  * import { packTensors, unpackTensors } from "./named_tensors.ts";
  * import { tf } from "./tf.ts";
-import { readFloats } from "./readback.ts";
  * await tf.setBackend("cpu");
  * const packed = await packTensors({ w: tf.tensor2d([[1, 2], [3, 4]]) });
  * const back = unpackTensors(packed.index, packed.data);
