@@ -23,8 +23,25 @@ export interface TestCluster {
 
 const PROGRAMS = ["munged", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "scancel"];
 
-/** Start a cluster; resolves to the reason in one line when this machine cannot run one. */
+/**
+ * Where `VSC_REQUIRE_SLURM=1` is set (`.ci/run` sets it after installing Slurm), a cluster that cannot start
+ * fails the tests instead of skipping them: a passing CI run then proves the Slurm tests ran on a real cluster.
+ */
+const REQUIRED = Deno.env.get("VSC_REQUIRE_SLURM") === "1";
+
+/**
+ * Start a cluster; resolves to the reason in one line when this machine cannot run one, or throws that reason
+ * where Slurm is required (`VSC_REQUIRE_SLURM=1`).
+ */
 export async function startTestCluster(): Promise<TestCluster | string> {
+  const cluster = await startCluster();
+  if (typeof cluster === "string" && REQUIRED) {
+    throw new Error(`Cannot start the test Slurm cluster that VSC_REQUIRE_SLURM=1 requires: ${cluster}`);
+  }
+  return cluster;
+}
+
+async function startCluster(): Promise<TestCluster | string> {
   const missing = [];
   for (const program of PROGRAMS) if (!await found(program)) missing.push(program);
   if (missing.length > 0) {
