@@ -9,13 +9,19 @@
  */
 import { pathToFileURL } from "node:url";
 import type { Metrics, Progress, StageContext, StageKind, Upstream } from "./stage.ts";
-import { describeError } from "./_fs.ts";
+import { describeError, noSpaceMessage } from "./_fs.ts";
 
 /** Marks a stdout line as a progress message rather than stage output. */
 export const PROGRESS_PREFIX = "\u001e@progress ";
 
 /** Marks a stdout line as the worker's result, sent when the result file cannot be written (a full disk). */
 export const RESULT_PREFIX = "\u001e@result ";
+
+/**
+ * The worker's exit code when a full disk left no room for its result file (ENOSPC's errno): a cluster job's
+ * output file may sit on the same full disk, and the exit code is then all the scheduler can tell the engine.
+ */
+export const NO_SPACE_EXIT_CODE = 28;
 
 /** What the engine hands the worker. */
 export interface WorkerJob {
@@ -88,11 +94,18 @@ if (import.meta.main) {
     console.error(error instanceof Error ? error.stack : String(error));
     result = { error: describeError(error) };
   }
+  let code = "error" in result ? 1 : 0;
   try {
     await Deno.writeTextFile(job.resultPath, JSON.stringify(result));
-  } catch {
-    // No room for the result file: the pipe to the engine needs none.
-    Deno.stdout.writeSync(encoder.encode(`${RESULT_PREFIX}${JSON.stringify(result)}\n`));
+  } catch (error) {
+    if (noSpaceMessage(error)) code = NO_SPACE_EXIT_CODE;
+    // No room for the result file: a pipe to the engine needs none (a cluster job's stdout is a file, maybe on
+    // the same full disk: then the exit code alone tells).
+    try {
+      Deno.stdout.writeSync(encoder.encode(`${RESULT_PREFIX}${JSON.stringify(result)}\n`));
+    } catch (pipeError) {
+      if (noSpaceMessage(pipeError)) code = NO_SPACE_EXIT_CODE;
+    }
   }
-  Deno.exit("error" in result ? 1 : 0);
+  Deno.exit(code);
 }

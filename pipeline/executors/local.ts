@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { PROGRESS_PREFIX, RESULT_PREFIX, type WorkerResult } from "../_worker.ts";
+import { NO_SPACE_EXIT_CODE, PROGRESS_PREFIX, RESULT_PREFIX, type WorkerResult } from "../_worker.ts";
 import type { RunJob, StageRunner } from "../execute.ts";
 import type { Progress } from "../stage.ts";
 import { workerArgs, workerEnv, writeWorkerJob } from "./worker_command.ts";
@@ -60,6 +60,9 @@ export function localRunner(options: LocalRunnerOptions): StageRunner {
         .catch(() => piped);
       if (result && "metrics" in result && status.success) return result.metrics;
       if (result && "error" in result) throw new Error(result.error);
+      if (status.code === NO_SPACE_EXIT_CODE) {
+        throw new Error(`Cannot write ${job.area.resultPath}: no space left on its device`);
+      }
       throw new Error(
         status.signal ? `worker killed by ${status.signal}` : `worker exited with code ${status.code}`,
       );

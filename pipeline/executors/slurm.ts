@@ -147,7 +147,7 @@ export function slurmExecutor(options: SlurmExecutorOptions): SlurmExecutor {
       if (Date.now() - w.endedAt < graceMs) continue;
       const end = await howItEnded(id, w.state);
       // The job's output has been drained into the stage's log, which the failure names (its temp area goes).
-      await finish(id, w, new Error(endMessage(id, end)));
+      await finish(id, w, new Error(endMessage(id, end, w.job.area.resultPath)));
       changed = true;
     }
     return changed;

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Resources } from "../resources.ts";
+import { NO_SPACE_EXIT_CODE } from "../_worker.ts";
 
 /** Slurm job states after which a job no longer runs (squeue's long names). */
 export const ENDED_STATES: ReadonlySet<string> = new Set([
@@ -165,16 +166,19 @@ export function shellQuote(text: string): string {
 }
 
 /**
- * The message of a job that ended without a result file.
+ * The message of a job that ended without a result file `resultPath`. The worker's exit code
+ * {@linkcode NO_SPACE_EXIT_CODE} says that a full disk took the result (and maybe the job's output with it).
  *
  * @example
  * ```ts
  * import { endMessage } from "./slurm_protocol.ts";
- * const m = endMessage("41", { state: "TIMEOUT", exitCode: "0:15", reason: "TimeLimit" });
+ * const m = endMessage("41", { state: "TIMEOUT", exitCode: "0:15", reason: "TimeLimit" }, "/c/r.json");
  * if (m !== "Slurm job 41 ended TIMEOUT (exit code 0:15, reason TimeLimit) without a result") throw new Error(m);
+ * const full = endMessage("42", { state: "FAILED", exitCode: "28:0", reason: "NonZeroExitCode" }, "/c/r.json");
+ * if (!full.startsWith("Cannot write /c/r.json: no space left on its device (Slurm job 42")) throw new Error(full);
  * ```
  */
-export function endMessage(jobId: string, end: JobEnd | undefined): string {
+export function endMessage(jobId: string, end: JobEnd | undefined, resultPath: string): string {
   if (!end) {
     return `Slurm job ${jobId} left the queue without a result (its state is unknown: Slurm forgot it)`;
   }
@@ -182,6 +186,9 @@ export function endMessage(jobId: string, end: JobEnd | undefined): string {
     end.exitCode ? `exit code ${end.exitCode}` : "",
     end.reason && end.reason !== "None" ? `reason ${end.reason}` : "",
   ].filter(Boolean).join(", ");
+  if (end.exitCode === `${NO_SPACE_EXIT_CODE}:0`) {
+    return `Cannot write ${resultPath}: no space left on its device (Slurm job ${jobId} ended ${end.state}, ${details})`;
+  }
   return `Slurm job ${jobId} ended ${end.state}${details ? ` (${details})` : ""} without a result`;
 }
 
