@@ -8,6 +8,7 @@
 import { tf } from "../tensor/tf.ts";
 import { Adam } from "../vsc/conv/adam.ts";
 import { entropyElbo, type EntropyElboResult } from "./entropy_elbo.ts";
+import { diagonalPosteriorGradient } from "./diagonal_gradient.ts";
 import type { Posteriors } from "./posterior_families.ts";
 
 /** One logged point of a fit (nats per datum, at s_prior = 1 whatever the annealing). */
@@ -129,16 +130,28 @@ export async function fitEntropyElbo(
   };
   const history: FitPoint[] = [await measure(0)];
   onLog?.(history[0]);
+  // Diagonal posteriors (variables [μ, ln s]) under fixed fields: the gradient in closed form
+  // (`diagonal_gradient.ts`), not by autodiff.
+  const wTilde = !learnW && posteriors.family === "diagonal"
+    ? tf.tidy(() => tf.div(w, tf.norm(w, "euclidean", 0, true)) as tf.Tensor2D)
+    : undefined;
   try {
     for (let step = 1; step <= steps; step++) {
       const scale = priorScale(step);
-      const { value, grads } = tf.variableGrads(() => {
-        const q = posteriors.of(x);
-        const r = entropyElbo(x, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
-        return tf.neg(r.elbo) as tf.Scalar;
-      }, variables);
-      adam.apply(grads, lr);
-      tf.dispose([value, ...Object.values(grads)]);
+      if (wTilde) {
+        const [mu, logS] = posteriors.variables as tf.Variable<tf.Rank.R2>[];
+        const g = diagonalPosteriorGradient(x, mu, logS, wTilde, scale);
+        adam.apply({ [mu.name]: g.mu, [logS.name]: g.logS }, lr);
+        tf.dispose([g.mu, g.logS]);
+      } else {
+        const { value, grads } = tf.variableGrads(() => {
+          const q = posteriors.of(x);
+          const r = entropyElbo(x, { ...q, w: w as tf.Tensor2D }, { priorScale: scale });
+          return tf.neg(r.elbo) as tf.Scalar;
+        }, variables);
+        adam.apply(grads, lr);
+        tf.dispose([value, ...Object.values(grads)]);
+      }
       if (step % logEvery === 0 || step === steps) {
         const point = await measure(step);
         if (!Number.isFinite(point.elbo)) {
@@ -150,6 +163,7 @@ export async function fitEntropyElbo(
     }
   } finally {
     adam.dispose();
+    wTilde?.dispose();
   }
   const r = evaluate();
   const [lambda, sigma2] = [await r.lambda.data() as Float32Array, (await r.sigma2.data())[0]];
