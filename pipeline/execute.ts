@@ -1,5 +1,8 @@
 /**
- * Executing a plan: instances run as soon as their upstreams are done, at most `jobs` at a time.
+ * Executing a plan: instances run as soon as their upstreams are done, at most `jobs` at a time; among those
+ * ready, the longest by their last run's duration first (`expectedSeconds`; instances without one first of
+ * all, in plan order), so that no long stage is left alone on one core at the end (longest processing time
+ * first).
  *
  * The runner (how one stage process is started) is injected; this module owns the store protocol around
  * it: lock the key, look again (another process may have finished it), run in a temp area, commit. A
@@ -53,6 +56,8 @@ export interface ExecuteOptions {
   onEvent?: (event: RunEvent) => void;
   /** The first module of a kind's keyed code edited since planning (see `KeyedTarget.codeChange`). */
   codeChange?: (code: PlanItem["instance"]["code"]) => Promise<string | undefined>;
+  /** Instance id → seconds its last run took (the lock file's `seconds`): orders the ready instances. */
+  expectedSeconds?: ReadonlyMap<string, number>;
 }
 
 /** Run what the plan says must run; resolve to one outcome per plan item, in plan order. */
@@ -61,7 +66,9 @@ export async function execute(items: PlanItem[], options: ExecuteOptions): Promi
   const outcomes = new Map<string, Outcome>();
   // Instances rerun at an unchanged key (forced, corrupt) whose outputs came out different.
   const outputsChanged = new Set<string>();
-  const waiting = [...items];
+  // Longest first; unknown durations count as longest (a new stage may be long); ties keep plan order.
+  const expected = (item: PlanItem) => options.expectedSeconds?.get(item.instance.id) ?? Infinity;
+  const waiting = [...items].sort((a, b) => expected(b) - expected(a) || 0);
   let running = 0;
   let wake: () => void = () => {};
 

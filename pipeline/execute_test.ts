@@ -87,3 +87,14 @@ Deno.test("execute() skips the dependants of a failure and finishes independent 
   assertEquals(outcomes.map((o) => o.status === "skipped" ? o.upstream : ""), ["", "", "bad", "bad", ""]);
   assertEquals(stats.calls.sort(), ["a", "bad", "ok"]);
 });
+
+Deno.test("execute() starts the ready instances longest first by their last durations, unknown ones first", async () => {
+  const { runner, stats } = fakeRunner();
+  const expectedSeconds = new Map([["short", 1], ["long", 100], ["middle", 10], ["after", 1000]]);
+  await execute(
+    ["short", "long", "new", "middle"].map((id) => item(id, [])).concat(item("after", ["short"])),
+    { ...await options(runner, 1), expectedSeconds },
+  );
+  // "after" is the longest but waits for "short", the last of the ready ones.
+  assertEquals(stats.calls, ["new", "long", "middle", "short", "after"]);
+});

@@ -9,7 +9,7 @@ import { stageResources } from "./experiment.ts";
 import { execute, type Outcome, type StageRunner } from "./execute.ts";
 import type { PreviousRun } from "./manifest.ts";
 import type { PlanItem } from "./plan.ts";
-import { type LockFile, publish, resultsFolder, writeLock } from "./results.ts";
+import { type LockFile, publish, readLock, resultsFolder, writeLock } from "./results.ts";
 import type { RunEvent } from "./run_event.ts";
 import { indexKey, planTarget, type TargetOptions } from "./target.ts";
 
@@ -103,6 +103,14 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     stopSlurm = () => options.signal?.removeEventListener("abort", onAbort);
     runner = slurm.runner;
   }
+  const folder = resultsFolder(planned.options.resultsDir, profile, experiment.defaultProfile);
+  // The last run's stage durations, from the lock file (committed, so a fresh clone has them too).
+  const lastLock = await readLock(folder, experiment.target);
+  const expectedSeconds = new Map(
+    Object.entries(lastLock?.instances ?? {}).flatMap(([id, locked]) =>
+      typeof locked.seconds === "number" ? [[id, locked.seconds] as const] : []
+    ),
+  );
   result.outcomes = await execute(items, {
     store,
     runner: runner ?? localRunner({
@@ -116,6 +124,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
     jobs,
     onEvent: options.reporter,
     codeChange: planned.codeChange,
+    expectedSeconds,
   }).finally(stopSlurm);
   result.ok = result.outcomes.every((o) => o.status === "cached" || o.status === "ran");
 
@@ -136,13 +145,13 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   await planned.saveMemos();
   if (!result.ok) return result;
 
-  const folder = resultsFolder(planned.options.resultsDir, profile, experiment.defaultProfile);
   const instances: LockFile["instances"] = {};
   const kinds: NonNullable<LockFile["kinds"]> = {};
   for (const [i, outcome] of result.outcomes.entries()) {
     if (outcome.status !== "cached" && outcome.status !== "ran") continue;
     const { id, kind, key, params, inputs, files, env, code } = items[i].instance;
-    instances[id] = { kind, key, params, metrics: outcome.manifest.metrics, inputs, files, env };
+    const seconds = outcome.manifest.durationS;
+    instances[id] = { kind, key, params, metrics: outcome.manifest.metrics, inputs, files, env, seconds };
     kinds[kind] = { code: code.files, packages: code.packages };
   }
   result.lockFile = await writeLock(folder, { target: experiment.target, profile, instances, kinds });

@@ -23,6 +23,11 @@ export interface LockedInstance {
   files?: Record<string, string | null>;
   /** What the run environment contributed to the key (the backend, for kinds that use one). */
   env?: Record<string, Json>;
+  /**
+   * Seconds the stage took when it ran (its manifest's duration): the next run starts the longest ready stages
+   * first. A timing: not part of any key, never compared by `diff`.
+   */
+  seconds?: number;
 }
 
 /** `results/<target>.lock.json`: what a committed result was computed from. */
@@ -38,6 +43,15 @@ export interface LockFile {
 /** Folder a profile's results go to. */
 export function resultsFolder(resultsDir: string, profile: string, defaultProfile: string): string {
   return profile === defaultProfile ? resultsDir : join(resultsDir, profile);
+}
+
+/** The lock file of `target` in `folder`, or undefined where there is none or it cannot be read. */
+export async function readLock(folder: string, target: string): Promise<LockFile | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(folder, `${target}.lock.json`))) as LockFile;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Write `lock` as sorted, indented JSON to `<folder>/<target>.lock.json`; resolves to the path. */
