@@ -115,6 +115,60 @@ Deno.test("fista() follows the reference recursion step by step (ISTA step, then
   problem.dispose();
 });
 
+Deno.test("fista() matches a float64 Beck–Teboulle reference iterate by iterate once the momentum is non-zero", async () => {
+  // The hand example above reaches its fixed point before (t_k − 1)/t_{k+1} leaves 0, so it cannot see the
+  // momentum. Here A has unequal curvatures (L = 5 given ≥ ‖A‖₂² ≈ 4.45) and x keeps moving for 12 iterations; each
+  // iterate is compared with the reference recursion x_k = soft(z_k − (1/L)Aᵀ(A z_k − y), τ/L),
+  // t_{k+1} = (1 + √(1 + 4t_k²))/2, z_{k+1} = x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1}), x₀ = z₁ = Aᵀy.
+  const [d, k, L, tau] = [3, 2, 5, 0.3];
+  const aArr = [2, 0.5, 0, 1, 0.3, 0.2]; // [D, K]
+  const yArr = [[1, 2, -1], [-0.5, 0.3, 2]];
+  const reference = (steps: number, withMomentum: boolean) =>
+    yArr.map((yr) => {
+      const atv = (v: number[]) =>
+        Array.from({ length: k }, (_, j) => v.reduce((s, vi, p) => s + aArr[p * k + j] * vi, 0));
+      let x = atv(yr), z = x.slice(), t = 1;
+      for (let it = 0; it < steps; it++) {
+        const r = Array.from({ length: d }, (_, p) =>
+          z.reduce((s, zj, j) => s + aArr[p * k + j] * zj, 0) - yr[p]);
+        const g = atv(r);
+        const xn = z.map((zj, j) => {
+          const v = zj - g[j] / L;
+          return Math.sign(v) * Math.max(Math.abs(v) - tau / L, 0);
+        });
+        const tn = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
+        const m = withMomentum ? (t - 1) / tn : 0;
+        z = xn.map((v, j) =>
+          v + m * (v - x[j])
+        );
+        [x, t] = [xn, tn];
+      }
+      return x;
+    }).flat();
+  const y = tf.tensor2d(yArr);
+  const a = tf.tensor2d(aArr, [d, k]);
+  const problem = await lasso(y, a, tau, { lipschitz: L });
+  let momentumShows = 0;
+  for (const steps of [1, 2, 3, 5, 8, 12]) {
+    const want = reference(steps, true);
+    const ista = reference(steps, false);
+    momentumShows = Math.max(momentumShows, ...want.map((v, i) => Math.abs(v - ista[i])));
+    for (const [path, p] of [["host", problem], ["ops", { ...problem, proxGHost: undefined }]] as const) {
+      const { x, itstats } = await fista(p, { maxIter: steps, tol: 0 });
+      assertEquals(itstats.iterations, steps, `${path}: ran to maxIter`);
+      const got = x.dataSync();
+      want.forEach((v, i) => assertAlmostEquals(got[i], v, 1e-5, `${path}, iteration ${steps}, x[${i}]`));
+      x.dispose();
+    }
+  }
+  assert(
+    momentumShows > 1e-2,
+    `FISTA and ISTA iterates differ by only ${momentumShows}: the test cannot see the momentum`,
+  );
+  problem.dispose();
+  tf.dispose([y, a]);
+});
+
 Deno.test("fista() returns exact zeros when τ ≥ ‖Aᵀy‖∞ and reports the reference iteration count", async () => {
   const y = tf.tensor2d([[0.1, -0.2]]);
   const a = tf.tensor2d([[1, 0], [0, 1]]);

@@ -3,7 +3,7 @@ import { useBackend } from "../tensor/backend.ts";
 import { Rng } from "../tensor/rng.ts";
 import { readScalars } from "../tensor/readback.ts";
 import { LinearVsc } from "./linear_vsc.ts";
-import { TINY_D, tinyLinearConfig } from "./_testing.ts";
+import { assertClose, TINY_D, tinyLinearConfig } from "./_testing.ts";
 
 await useBackend("cpu");
 
@@ -33,17 +33,39 @@ for (const method of METHODS) {
   });
 }
 
-Deno.test("LinearVsc.encode returns one code row per datum and exact zeros for a thresholded method", async () => {
+Deno.test("LinearVsc.encode returns the best sample's code with its loss and per-latent KL, exact zeros when thresholded", async () => {
   const rng = new Rng(2);
   const model = new LinearVsc(config("thr_laplacian", 4), rng.fork("model"));
   const x = batch(rng, 6);
   const out = await model.encode(x, 4, rng);
+  const [xv, a] = [x.dataSync(), model.dictionary.dataSync()];
+  const beta = model.config.beta;
   x.dispose();
   model.dispose();
   if (out.codes.length !== 6 * D || out.perSample.length !== 6 * 4 || out.klPerLatent.length !== 6 * D) {
     throw new Error(`wrong sizes ${out.codes.length}, ${out.perSample.length}, ${out.klPerLatent.length}`);
   }
   if (!out.codes.some((v) => v === 0)) throw new Error("a thresholded code should contain exact zeros");
+  // The values, not just the sizes: with max-ELBO selection the code returned is the best of the J samples, so
+  // its loss recomputed here in float64, pixel-mean ‖x − A z‖² + β·Σ_k KL_k, is min_j L_bj; and the samples
+  // differ (else any sample would do) and the KL term is far above the tolerance (else dropping it would pass).
+  for (let b = 0; b < 6; b++) {
+    let se = 0;
+    for (let p = 0; p < D; p++) {
+      let r = xv[b * D + p];
+      for (let k = 0; k < D; k++) r -= a[p * D + k] * out.codes[b * D + k];
+      se += r * r;
+    }
+    let kl = 0;
+    for (let k = 0; k < D; k++) kl += out.klPerLatent[b * D + k];
+    const row = Array.from(out.perSample.subarray(b * 4, b * 4 + 4));
+    const best = Math.min(...row);
+    assertClose(se / D + beta * kl, best, 1e-5, 1e-5, `datum ${b}: loss of the returned code vs min_j L_bj`);
+    if (!(Math.max(...row) - best > 1e-3)) {
+      throw new Error(`datum ${b}: the J samples' losses are all ${best}`);
+    }
+    if (!(beta * kl > 1e-3)) throw new Error(`datum ${b}: β·ΣKL = ${beta * kl} is too small to be checked`);
+  }
 });
 
 Deno.test("LinearVsc training lowers the Gaussian VAE's objective on a fixed batch", async () => {

@@ -71,3 +71,32 @@ Deno.test("trained runs: the claims are judged, and an untrained Gaussian leaves
   const verdict = thrLaplacian[table.header.indexOf("Validation loss: verdict")];
   assert(verdict.startsWith("✓"), verdict);
 });
+
+Deno.test("trained runs that contradict the paper: every claim is ✗ and the off-paper cells are ✗, not counted", () => {
+  // FISTA is beaten by the Gaussian (250 < 300); the thresholded Gaussian (700) is above min(Gaussian, Laplacian)
+  // = 250; the Gaussian's multi-information (100) is the lowest, not the highest.
+  const val: Record<string, number> = {
+    fista: 300,
+    gaussian: 250,
+    laplacian: 596,
+    spike_slab: 252,
+    thr_gaussian: 700,
+    thr_laplacian: 198,
+  };
+  const runs = METHODS.map((m): Metrics => ({
+    ...zeroCodeRun(m, 1),
+    val_loss: val[m],
+    recon_ratio: 0.4,
+    trained: true,
+    multi_information: m === "gaussian" ? 100 : 180,
+  }));
+  assertEquals(qualitativeChecks(runs).map((c) => c.mark), ["✗", "✗", "✗"]);
+  const { table, valLossAgree, valLossCells } = table1Of(runs, "test");
+  const verdict = (label: string) =>
+    table.rows.find((r) => r[0] === label)![table.header.indexOf("Validation loss: verdict")];
+  // 300 vs 101 (+197%), 250 vs 1350 (−81%), 700 vs 232 (+202%): ✗; the other three equal the paper: ✓.
+  assertEquals(verdict("FISTA (baseline)"), "✗ +197%");
+  assertEquals(verdict("Gaussian"), "✗ −81%");
+  assertEquals(verdict("Thresholded Gaussian"), "✗ +202%");
+  assertEquals([valLossAgree, valLossCells], [3, 6]);
+});

@@ -11,6 +11,16 @@ Deno.test("judge(): ✓ within 3σ, ≈ within 10%, ✗ beyond, with the relativ
   assertEquals(verdictText(judge(one(180), { mean: 200 }, ok)), "≈ −10%"); // no σ: only ≈ or ✗
 });
 
+Deno.test("judge(): the bounds are exactly 3σ and 10%, inclusive", () => {
+  const paper = { mean: 100, sd: 2 }; // 3σ = 6
+  assertEquals(verdictText(judge(one(106), paper, ok)), "✓ +6%");
+  assertEquals(verdictText(judge(one(94), paper, ok)), "✓ −6%");
+  assertEquals(verdictText(judge(one(106.5), paper, ok)), "≈ +7%"); // 3.25σ
+  assertEquals(verdictText(judge(one(110), { mean: 100 }, ok)), "≈ +10%");
+  assertEquals(verdictText(judge(one(111), { mean: 100 }, ok)), "✗ +11%");
+  assertEquals(verdictText(judge(one(88), paper, ok)), "✗ −12%"); // beyond 3σ and 10%: σ does not rescue it
+});
+
 Deno.test("judge(): untrained rows and the irreproducible IWAE get no pass or fail", () => {
   assertEquals(
     judge(one(194), { mean: 194, sd: 1 }, { trained: false, comparable: true }).mark,
