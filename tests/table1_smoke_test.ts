@@ -10,6 +10,8 @@ import { reproduce } from "../pipeline/reproduce.ts";
 import { isTimingMetric } from "../pipeline/timing_metric.ts";
 import type { LockFile } from "../pipeline/results.ts";
 import { startTestCluster } from "./slurm_cluster.ts";
+import { readPatchSet } from "../data/patch_set.ts";
+import { Store } from "../pipeline/store.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 /** The local run's lock file, for the Slurm run to compare with. */
@@ -53,6 +55,23 @@ Deno.test("reproduce table1 --profile smoke writes Table 1 and 2, and a rerun co
       if (!structure.includes(label)) throw new Error(`dictionary_structure.md lacks "${label}"`);
     }
     localLock = JSON.parse(await Deno.readTextFile(join(tmp, "results", "smoke", "table1.lock.json")));
+
+    // One epoch trains nothing: the "not trained" check must fire on every run, end to end, against the all-zero
+    // code's MSE recomputed here from the validation patches; no verdict and no qualitative claim may pass.
+    const patches = localLock!.instances["patches"];
+    const val = (await readPatchSet(new Store(join(tmp, "cache")).outDir(patches.kind, patches.key))).val;
+    const zeroCodeMse = val.reduce((sum, v) => sum + v * v, 0) / val.length;
+    for (const [id, locked] of Object.entries(localLock!.instances)) {
+      if (!id.startsWith("metrics")) continue;
+      const m = locked.metrics;
+      if (m.trained !== false) throw new Error(`${id}: a one-epoch run counts as trained (${m.recon_ratio})`);
+      if (Math.abs((m.zero_code_mse as number) - zeroCodeMse) > 1e-6 * zeroCodeMse) {
+        throw new Error(`${id}: zero-code MSE ${m.zero_code_mse}, recomputed ${zeroCodeMse}`);
+      }
+    }
+    if (/\| [✓≈✗] [+−]/.test(table1) || /Qualitative check [✓✗]/.test(table1)) {
+      throw new Error(`an untrained run got a verdict or a claim was decided:\n${table1}`);
+    }
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
