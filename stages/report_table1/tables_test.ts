@@ -42,6 +42,17 @@ Deno.test("untrained (zero-code) runs: no qualitative claim comes out ✓, and e
   }
 });
 
+/** Trained J = 1 runs of every method: these validation losses, multi-information 180 (the Gaussian's given). */
+function trainedRuns(val: Record<string, number>, gaussianMi: number): Metrics[] {
+  return METHODS.map((m) => ({
+    ...zeroCodeRun(m, 1),
+    val_loss: val[m],
+    recon_ratio: 0.4,
+    trained: true,
+    multi_information: m === "gaussian" ? gaussianMi : 180,
+  }));
+}
+
 Deno.test("trained runs: the claims are judged, and an untrained Gaussian leaves its claims 'not tested'", () => {
   const val: Record<string, number> = {
     fista: 101,
@@ -51,14 +62,7 @@ Deno.test("trained runs: the claims are judged, and an untrained Gaussian leaves
     thr_gaussian: 232,
     thr_laplacian: 198,
   };
-  const trainedRun = (m: string): Metrics => ({
-    ...zeroCodeRun(m, 1),
-    val_loss: val[m],
-    recon_ratio: 0.4,
-    trained: true,
-    multi_information: m === "gaussian" ? 734 : 180,
-  });
-  const runs = METHODS.map(trainedRun);
+  const runs = trainedRuns(val, 734);
   assertEquals(qualitativeChecks(runs).map((c) => c.mark), ["✓", "✓", "✓"]);
   const withUntrainedGaussian = runs.map((r) => (r.method === "gaussian" ? zeroCodeRun("gaussian", 1) : r));
   assertEquals(qualitativeChecks(withUntrainedGaussian).map((c) => c.mark), [
@@ -83,13 +87,7 @@ Deno.test("trained runs that contradict the paper: every claim is ✗ and the of
     thr_gaussian: 700,
     thr_laplacian: 198,
   };
-  const runs = METHODS.map((m): Metrics => ({
-    ...zeroCodeRun(m, 1),
-    val_loss: val[m],
-    recon_ratio: 0.4,
-    trained: true,
-    multi_information: m === "gaussian" ? 100 : 180,
-  }));
+  const runs = trainedRuns(val, 100);
   assertEquals(qualitativeChecks(runs).map((c) => c.mark), ["✗", "✗", "✗"]);
   const { table, valLossAgree, valLossCells } = table1Of(runs, "test");
   const verdict = (label: string) =>
