@@ -44,7 +44,7 @@ export interface FastKernelOptions {
  * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
  * OpenBLAS is available, and (on wasm, with or without OpenBLAS) `Slice` and `Identity` by the copy-free kernels
  * of `wasm_views.ts`. Idempotent. Returns what the products now run on:
- * `"openblas sgemm (N threads, <core> kernels)"`, `"fallback"` (wasm without OpenBLAS) or `"stock"` (another
+ * `"openblas sgemm (N threads, rows cut at T, <core> kernels)"`, `"fallback"` (wasm without OpenBLAS) or `"stock"` (another
  * backend), with the reason in parentheses.
  *
  * @example
@@ -82,7 +82,16 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
     tf.registerKernel(config);
   }
   registeredBlas = blas;
-  return `openblas sgemm (${blas.threads} thread${blas.threads === 1 ? "" : "s"}, ${blas.core} kernels)`;
+  return `openblas sgemm (${threadsLabel(blas)}, ${blas.core} kernels)`;
+}
+
+/** "1 thread", "2 threads, rows cut at 24" or, where no cut is exact, "1 thread (2 asked; no exact row cut)". */
+function threadsLabel(blas: OpenBlas): string {
+  if (blas.threads === 1) return "1 thread";
+  const tile = blas.rowTile;
+  return tile === null
+    ? `1 thread (${blas.threads} asked; no exact row cut)`
+    : `${blas.threads} threads, rows cut at ${tile}`;
 }
 
 /**

@@ -18,16 +18,7 @@ import { tf } from "../tensor/tf.ts";
 import { hostCompute } from "../tensor/host.ts";
 import type { CustomGradientFunc } from "../tensor/ops.ts";
 import { digamma64, lgamma64, trigamma64 } from "./standard_gamma.ts";
-import { GAMMA_PARAM_MAX, GAMMA_PARAM_MIN } from "./latent_spec.ts";
-
-/** clip(e^h) as float32 and whether e^h lies inside the clip range (where the clip passes the gradient). */
-function clippedExp(h: number): [number, number] {
-  const v = Math.fround(Math.exp(h));
-  return [
-    Math.fround(Math.min(Math.max(v, GAMMA_PARAM_MIN), GAMMA_PARAM_MAX)),
-    v >= GAMMA_PARAM_MIN && v <= GAMMA_PARAM_MAX ? 1 : 0,
-  ];
-}
+import { clipGammaParam, gammaParamInRange } from "./latent_spec.ts";
 
 /**
  * KL [B, K] of Gamma(clip(e^{h_α}), clip(e^{h_β})) against Gamma(shape0, rate0), elementwise over the heads
@@ -46,8 +37,9 @@ export function gammaKlFused(
       // Outputs: the KL, then ∂KL/∂h_α and ∂KL/∂h_β per element (kept for the backward pass).
       const [kl, dA, dB] = hostCompute([hA, hB], [shape, shape, shape], ([ha, hb], [out, da, db]) => {
         for (let i = 0; i < ha.length; i++) {
-          const [a, inA] = clippedExp(ha[i]);
-          const [b, inB] = clippedExp(hb[i]);
+          const expA = Math.fround(Math.exp(ha[i])), expB = Math.fround(Math.exp(hb[i]));
+          const a = clipGammaParam(expA), inA = gammaParamInRange(expA);
+          const b = clipGammaParam(expB), inB = gammaParamInRange(expB);
           out[i] = shape0 * Math.log(b / rate0) + constant - lgamma64(a) + (a - shape0) * digamma64(a) +
             (rate0 - b) * a / b;
           da[i] = inA * a * ((a - shape0) * trigamma64(a) + (rate0 - b) / b);

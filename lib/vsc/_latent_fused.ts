@@ -17,8 +17,8 @@ import { sampleStandardGamma, standardGammaGradAlpha } from "./standard_gamma.ts
 import { drawLatentNoise } from "./_latent_noise.ts";
 import { latentKl } from "./latent_kl.ts";
 import {
-  GAMMA_PARAM_MAX,
-  GAMMA_PARAM_MIN,
+  clipGammaParam,
+  gammaParamInRange,
   headNames,
   type LatentParams,
   type LatentSample,
@@ -30,13 +30,6 @@ import {
 const roundedSigmoid = (
   a: number,
 ) => (a > 1e-6 ? 1 : a > 0 && Math.fround(1 / (1 + Math.exp(-a))) > 0.5 ? 1 : 0);
-const clipGamma = (h: number) =>
-  Math.fround(Math.min(Math.max(Math.fround(Math.exp(h)), GAMMA_PARAM_MIN), GAMMA_PARAM_MAX));
-const inGammaRange = (h: number) => {
-  const v = Math.fround(Math.exp(h));
-  return v >= GAMMA_PARAM_MIN && v <= GAMMA_PARAM_MAX ? 1 : 0;
-};
-
 /** The fused implementation of `sampleLatent` (arguments validated by the caller). */
 export function sampleLatentFused(
   p: LatentParams,
@@ -57,6 +50,9 @@ export function sampleLatentFused(
   const derivatives = 2 + (spikeSlab || learned ? 2 : 0);
   const tau = sched.temperature;
   let lambdaMean: number | undefined;
+  // α = clip(e^{h_α}), β = clip(e^{h_β}) per head entry and where the clip passes the gradient (learned λ):
+  // computed in the forward pass, read again in the backward.
+  let gammaParams: { values: Float64Array; inRange: Float64Array }[] | undefined;
 
   const op = tf.customGrad(
     ((...args: unknown[]) => {
@@ -105,8 +101,13 @@ export function sampleLatentFused(
         const threshold = spec.threshold !== "none";
         const dLambda = d3, gammaX = d4;
         const scales = perHead((h) => w * Math.exp(scaleExponent * logscale[h]));
-        const alphas = learned ? perHead((h) => clipGamma(heads[2][h])) : scales;
-        const betas = learned ? perHead((h) => clipGamma(heads[3][h])) : scales;
+        if (learned) {
+          gammaParams = [2, 3].map((head) => {
+            const exps = perHead((h) => Math.fround(Math.exp(heads[head][h])));
+            return { values: exps.map(clipGammaParam), inRange: exps.map(gammaParamInRange) };
+          });
+        }
+        const alphas = gammaParams?.[0].values ?? scales, betas = gammaParams?.[1].values ?? scales;
         let lambdaSum = 0;
         for (let b = 0; b < B; b++) {
           for (let j = 0; j < J; j++) {
@@ -139,14 +140,14 @@ export function sampleLatentFused(
         }
         if (learned) lambdaMean = lambdaSum / N;
       });
-      save([...saved, ...(learned ? inputs.slice(2, 4) : [])]);
+      save(saved);
       return {
         value: z,
         gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) =>
           hostCompute(
             [dy, ...kept],
             names.map(() => [B, K]),
-            ([g, dMu, dLogscale, d3, d4, hAlpha, hBeta], grads) => {
+            ([g, dMu, dLogscale, d3, d4], grads) => {
               const [gMu, gLogscale] = grads;
               for (let b = 0; b < B; b++) {
                 for (let j = 0; j < J; j++) {
@@ -162,11 +163,11 @@ export function sampleLatentFused(
                       grads[2][h] += gi * d3[i] * r * (1 - r) / tau;
                     } else if (learned && d3[i] !== 0) {
                       // λ = x/β with α = clip(e^{h_α}), β = clip(e^{h_β}):  ∂λ/∂h_α = (∂x/∂α)·α/β,  ∂λ/∂h_β = −λ
-                      const alpha = clipGamma(hAlpha[h]), beta = clipGamma(hBeta[h]);
+                      const [a, b] = gammaParams!, alpha = a.values[h], beta = b.values[h];
                       const dzdx = gi * d3[i] / beta;
-                      grads[2][h] += inGammaRange(hAlpha[h]) * dzdx * standardGammaGradAlpha(d4[i], alpha) *
+                      grads[2][h] += a.inRange[h] * dzdx * standardGammaGradAlpha(d4[i], alpha) *
                         alpha;
-                      grads[3][h] -= inGammaRange(hBeta[h]) * dzdx * d4[i];
+                      grads[3][h] -= b.inRange[h] * dzdx * d4[i];
                     }
                   }
                 }

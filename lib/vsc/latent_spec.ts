@@ -96,5 +96,14 @@ export function headNames(spec: LatentSpec): (keyof LatentParams)[] {
 /** Clamp of α and β of the Gamma posterior (App. B; protocol §2.4). */
 export const GAMMA_PARAM_MIN = 1e-6;
 export const GAMMA_PARAM_MAX = 1e6;
+
+/** clip(v) to [GAMMA_PARAM_MIN, GAMMA_PARAM_MAX] as float32, for v = fround(e^h): tfjs's clipByValue of the exp. */
+export const clipGammaParam = (v: number): number =>
+  Math.fround(Math.min(Math.max(v, GAMMA_PARAM_MIN), GAMMA_PARAM_MAX));
+
+/** 1 where v = fround(e^h) lies inside the clip range (where the clip passes the gradient), else 0. */
+export const gammaParamInRange = (
+  v: number,
+): number => (v >= GAMMA_PARAM_MIN && v <= GAMMA_PARAM_MAX ? 1 : 0);
 /** Clamp of the spike probability γ (protocol §2.6). */
 export const SPIKE_EPS = 1e-6;

@@ -8,13 +8,15 @@
  *
  * @module
  */
+import { findRowTile, RowSplitter, type Sgemm } from "./row_split.ts";
 
 /** Row-major order, no transpose and transpose, as `cblas.h` numbers them. */
 export const CBLAS_ROW_MAJOR = 101;
 export const CBLAS_NO_TRANS = 111;
 export const CBLAS_TRANS = 112;
 
-const SYMBOLS = {
+/** The entry points opened (also by the helper threads of `row_split.ts`). */
+export const SGEMM_SYMBOLS = {
   // void cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
   cblas_sgemm: {
     parameters: [
@@ -45,8 +47,13 @@ const SYMBOLS = {
 export interface OpenBlas {
   /** The shared library that was opened. */
   readonly path: string;
-  /** Threads OpenBLAS uses for one call. */
+  /**
+   * Threads one product may use (rows cut between single-threaded calls, `row_split.ts`): any count gives the
+   * same bits.
+   */
   readonly threads: number;
+  /** The row tile products are cut at when `threads` > 1, measured on first use; `null` when no cut is exact. */
+  readonly rowTile: number | null;
   /**
    * The kernel family OpenBLAS runs ("Haswell", "SkylakeX", …), or "unknown": its own choice for the CPU, or
    * the one `OPENBLAS_CORETYPE` forces (left as the machine sets it: some OpenBLAS builds miscompute with the
@@ -57,22 +64,8 @@ export interface OpenBlas {
    * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
    * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
    */
-  sgemm(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    a: Deno.PointerValue,
-    lda: number,
-    b: Deno.PointerValue,
-    ldb: number,
-    beta: number,
-    c: Deno.PointerValue,
-    ldc: number,
-  ): void;
-  /** Change the thread count for later calls. */
+  readonly sgemm: Sgemm;
+  /** Change the thread count for later calls (results do not change). */
   setThreads(n: number): void;
 }
 
@@ -130,11 +123,11 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlas | null {
   return cached;
 }
 
-type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
+type Lib = Deno.DynamicLibrary<typeof SGEMM_SYMBOLS>;
 
 function tryOpen(path: string): Lib | null {
   try {
-    return Deno.dlopen(path, SYMBOLS);
+    return Deno.dlopen(path, SGEMM_SYMBOLS);
   } catch {
     // Missing file, missing symbol, or no --allow-ffi: all mean "use the stock kernels".
     return null;
@@ -143,49 +136,50 @@ function tryOpen(path: string): Lib | null {
 
 function wrap(path: string, lib: Lib, threads: number): OpenBlas {
   const s = lib.symbols;
-  s.openblas_set_num_threads(threads);
+  // OpenBLAS's own threads change a product's bits with their count (row_split.ts): every call runs on one, and
+  // several cores cut the rows of a product between calls instead, with the same bits.
+  s.openblas_set_num_threads(1);
+  const one: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+    s.cblas_sgemm(
+      CBLAS_ROW_MAJOR,
+      transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+      m,
+      n,
+      k,
+      alpha,
+      a,
+      lda,
+      b,
+      ldb,
+      beta,
+      c,
+      ldc,
+    );
+  let splitter: RowSplitter | null | undefined;
   const blas = {
     path,
-    threads: s.openblas_get_num_threads(),
+    threads: Math.max(1, Math.floor(threads)),
     core: coreName(lib),
-    sgemm(
-      transA: boolean,
-      transB: boolean,
-      m: number,
-      n: number,
-      k: number,
-      alpha: number,
-      a: Deno.PointerValue,
-      lda: number,
-      b: Deno.PointerValue,
-      ldb: number,
-      beta: number,
-      c: Deno.PointerValue,
-      ldc: number,
-    ) {
-      s.cblas_sgemm(
-        CBLAS_ROW_MAJOR,
-        transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
-        m,
-        n,
-        k,
-        alpha,
-        a,
-        lda,
-        b,
-        ldb,
-        beta,
-        c,
-        ldc,
-      );
+    get rowTile() {
+      splitter ??= splitterFor(one, path);
+      return splitter?.tile ?? null;
     },
+    sgemm: ((...args) => {
+      if (blas.threads === 1) return one(...args);
+      splitter ??= splitterFor(one, path);
+      return splitter === null ? one(...args) : splitter.run(blas.threads, ...args);
+    }) as Sgemm,
     setThreads(n: number) {
-      s.openblas_set_num_threads(n);
-      blas.threads = s.openblas_get_num_threads();
+      blas.threads = Math.max(1, Math.floor(n));
     },
   };
   return blas;
+}
+
+function splitterFor(sgemm: Sgemm, path: string): RowSplitter | null {
+  const tile = findRowTile(sgemm);
+  return tile === null ? null : new RowSplitter(sgemm, tile, path);
 }
 
 function coreName(lib: Lib): string {
