@@ -64,7 +64,7 @@ export interface OpenBlas {
    * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
    * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
    */
-  readonly sgemm: Sgemm;
+  sgemm: Sgemm;
   /** Change the thread count for later calls (results do not change). */
   setThreads(n: number): void;
 }
