@@ -156,25 +156,28 @@ function wrap(path: string, lib: Lib, threads: number): OpenBlas {
       c,
       ldc,
     );
+  // Measured once, on the first multi-threaded product: `null` (no exact cut) is an answer too.
   let splitter: RowSplitter | null | undefined;
-  const blas = {
+  const rowSplitter = (): RowSplitter | null =>
+    splitter === undefined ? (splitter = splitterFor(one, path)) : splitter;
+  let count = Math.max(1, Math.floor(threads));
+  return {
     path,
-    threads: Math.max(1, Math.floor(threads)),
+    get threads() {
+      return count;
+    },
     core: coreName(lib),
     get rowTile() {
-      splitter ??= splitterFor(one, path);
-      return splitter?.tile ?? null;
+      return rowSplitter()?.tile ?? null;
     },
     sgemm: ((...args) => {
-      if (blas.threads === 1) return one(...args);
-      splitter ??= splitterFor(one, path);
-      return splitter === null ? one(...args) : splitter.run(blas.threads, ...args);
+      const split = count === 1 ? null : rowSplitter();
+      return split === null ? one(...args) : split.run(count, ...args);
     }) as Sgemm,
     setThreads(n: number) {
-      blas.threads = Math.max(1, Math.floor(n));
+      count = Math.max(1, Math.floor(n));
     },
   };
-  return blas;
 }
 
 function splitterFor(sgemm: Sgemm, path: string): RowSplitter | null {
