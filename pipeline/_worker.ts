@@ -10,6 +10,7 @@
 import { pathToFileURL } from "node:url";
 import type { Metrics, Progress, StageContext, StageKind, Upstream } from "./stage.ts";
 import { describeError, noSpaceMessage } from "./_fs.ts";
+import { productKernels } from "./backend.ts";
 
 /** Marks a stdout line as a progress message rather than stage output. */
 export const PROGRESS_PREFIX = "\u001e@progress ";
@@ -32,11 +33,28 @@ export interface WorkerJob {
   outDir: string;
   inputs: Record<string, Upstream | Upstream[]>;
   backend: string;
+  /** What the cache key says computes the backend's products (`backend.ts`); checked against this machine's. */
+  kernels?: string;
   resultPath: string;
 }
 
 /** What the worker leaves in `resultPath`. */
 export type WorkerResult = { metrics: Metrics } | { error: string };
+
+/**
+ * Refuse a job whose key names other product kernels than this machine's (a cluster node unlike the host that
+ * made the plan): its outputs would round otherwise than the key says, and be cached under it all the same.
+ */
+async function checkKernels(job: WorkerJob): Promise<void> {
+  if (job.kernels === undefined) return;
+  const here = await productKernels(job.backend);
+  if (here !== job.kernels) {
+    throw new Error(
+      `Cannot run ${job.id} here: its cache key was made for products computed by "${job.kernels}", and this ` +
+        `machine computes them with "${here}"; run the stages on machines like the one that runs reproduce`,
+    );
+  }
+}
 
 if (import.meta.main) {
   const job = JSON.parse(await Deno.readTextFile(Deno.args[0])) as WorkerJob;
@@ -87,6 +105,7 @@ if (import.meta.main) {
   };
   let result: WorkerResult;
   try {
+    await checkKernels(job);
     const { stage } = await import(pathToFileURL(job.module).href) as { stage: StageKind };
     const metrics = await stage.run(ctx) ?? {};
     result = { metrics: JSON.parse(JSON.stringify(metrics)) };

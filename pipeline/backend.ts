@@ -4,6 +4,7 @@
  * @module
  */
 import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
+import { openOpenBlas } from "../lib/tensor/blas/openblas.ts";
 
 /** What `--backend auto` (the default) chose, and why. */
 export interface BackendChoice {
@@ -21,4 +22,23 @@ export async function detectBackend(): Promise<BackendChoice> {
   return adapter.hardware
     ? { backend: "webgpu", reason: `hardware adapter ${adapter.description}` }
     : { backend: "wasm", reason: adapter.description };
+}
+
+/**
+ * What computes a backend's matrix products on this machine, as far as it decides their bits: on wasm, the
+ * OpenBLAS build and kernel family (`openblas_get_config`; Haswell and Cooperlake kernels round differently) or
+ * the stock fallback; on webgpu, the adapter. Part of the cache key of every kind that uses a backend, so a
+ * machine whose products round otherwise does not take another's entries for its own. The thread count is not
+ * in it: products give the same bits on any (`lib/tensor/blas/row_split.ts`).
+ *
+ * @example
+ * ```ts
+ * import { productKernels } from "./backend.ts";
+ * if (await productKernels("cpu") !== "tfjs cpu") throw new Error("the cpu backend computes its own products");
+ * ```
+ */
+export async function productKernels(backend: string): Promise<string> {
+  if (backend === "wasm") return openOpenBlas()?.config ?? "tfjs-wasm products (no OpenBLAS)";
+  if (backend === "webgpu") return (await gpuAdapterDescription()).description;
+  return `tfjs ${backend}`;
 }

@@ -19,7 +19,11 @@ export interface KeyInput {
   codeHash: string;
   /** Data file path relative to the project root → content sha256, `null` when absent. */
   files: Record<string, string | null>;
-  /** What the run environment contributes; `{backend}` only for kinds with `usesBackend`. */
+  /**
+   * What the run environment contributes: for kinds with `usesBackend`, `{backend, kernels}` — the backend and
+   * what computes its matrix products (`pipeline/backend.ts`: an OpenBLAS build's kernel family rounds otherwise
+   * than another's); `{}` for the others.
+   */
   env: Record<string, Json>;
 }
 
@@ -34,7 +38,8 @@ export interface KeyInput {
  * - output paths, cache dir, project root location: entries must survive moving the project.
  * - `--jobs`, `--dry-run`, `--force`, progress display: scheduling choices.
  * - upstream metrics and output file hashes: the upstream key already fixes them (Merkle DAG).
- * - backend for kinds without `usesBackend`: their results do not depend on it.
+ * - backend and product kernels for kinds without `usesBackend`: their results do not depend on them.
+ * - the thread count of a stage's products: any count gives the same bits (`lib/tensor/blas/row_split.ts`).
  *
  * @example
  * ```ts

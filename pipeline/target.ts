@@ -4,7 +4,7 @@
  * @module
  */
 import { join, relative, resolve } from "node:path";
-import { detectBackend } from "./backend.ts";
+import { detectBackend, productKernels } from "./backend.ts";
 import { type CodeHash, CodeHasher } from "./code_hash.ts";
 import { fingerprintFile } from "./code_fingerprint.ts";
 import { FileHashes } from "./file_hashes.ts";
@@ -78,6 +78,10 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
       ? Promise.resolve({ backend: resolved.backend, reason: "chosen with --backend" })
       : detectBackend();
   const backend = async () => (await choice()).backend;
+  // What a kind that uses the backend gets from the machine: the backend and what computes its products.
+  let machine: Promise<Record<string, Json>> | undefined;
+  const backendEnv = () =>
+    machine ??= backend().then(async (name) => ({ backend: name, kernels: await productKernels(name) }));
   const backendReason = async () => (await choice()).reason;
   const codes = new Map(
     await Promise.all(
@@ -109,7 +113,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
         );
       }
     }
-    const env: Record<string, Json> = kind.usesBackend ? { backend: await backend() } : {};
+    const env: Record<string, Json> = kind.usesBackend ? await backendEnv() : {};
     const inputKeys = Object.fromEntries(
       Object.entries(instance.inputs).map((
         [name, ids],

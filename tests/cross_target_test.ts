@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { assertEquals } from "../lib/testing/assert.ts";
 import { planTarget } from "../pipeline/target.ts";
+import { productKernels } from "../pipeline/backend.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -21,4 +22,15 @@ Deno.test("entropy-elbo's linear runs are table1's quick runs (same keys)", asyn
   const [linear, table1] = [await keys("entropy-elbo", "linear"), await keys("table1", "train")];
   assertEquals(Object.keys(linear).sort(), ["fista", "laplacian", "thr_laplacian"]);
   for (const [method, key] of Object.entries(linear)) assertEquals(key, table1[method], method);
+});
+
+Deno.test("a training stage's key names the backend and what computes its products here; data prep's neither", async () => {
+  const { items } = await planTarget({ root, target: "table1", profile: "quick", backend: "wasm" });
+  const kernels = await productKernels("wasm");
+  for (const { instance } of items) {
+    const expected: Record<string, string> = instance.stage === "patches" ? {} : { backend: "wasm", kernels };
+    if (instance.stage === "patches" || instance.stage === "train") {
+      assertEquals(instance.env, expected, instance.id);
+    }
+  }
 });

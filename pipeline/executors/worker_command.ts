@@ -20,6 +20,7 @@ export async function writeWorkerJob(job: RunJob): Promise<void> {
     outDir: job.area.outDir,
     inputs: job.inputs,
     backend: job.backend,
+    ...(typeof job.instance.env?.kernels === "string" ? { kernels: job.instance.env.kernels } : {}),
     resultPath: job.area.resultPath,
   };
   await Deno.writeTextFile(job.area.jobPath, JSON.stringify(workerJob));

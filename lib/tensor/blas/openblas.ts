@@ -41,6 +41,8 @@ export const SGEMM_SYMBOLS = {
   openblas_get_num_threads: { parameters: [], result: "i32" },
   // The kernel family in use ("Haswell", "SkylakeX", …); optional: only reported.
   openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+  // Version, build options and kernel family ("OpenBLAS 0.3.21 … Haswell MAX_THREADS=64"); optional.
+  openblas_get_config: { parameters: [], result: "pointer", optional: true },
 } as const;
 
 /** An opened OpenBLAS: its path, thread count and the `sgemm` entry point. */
@@ -60,6 +62,12 @@ export interface OpenBlas {
    * kernels they pick for CPUs newer than themselves).
    */
   readonly core: string;
+  /**
+   * What decides a product's bits: OpenBLAS's version, build options and kernel family, as `openblas_get_config`
+   * gives them ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"); the thread count is
+   * not in it (any count gives the same bits). Cache keys name it (`pipeline/backend.ts`).
+   */
+  readonly config: string;
   /**
    * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
    * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
@@ -167,6 +175,7 @@ function wrap(path: string, lib: Lib, threads: number): OpenBlas {
       return count;
     },
     core: coreName(lib),
+    config: configString(lib),
     get rowTile() {
       return rowSplitter()?.tile ?? null;
     },
@@ -188,6 +197,13 @@ function splitterFor(sgemm: Sgemm, path: string): RowSplitter | null {
 function coreName(lib: Lib): string {
   const name = lib.symbols.openblas_get_corename?.();
   return name ? new Deno.UnsafePointerView(name).getCString() : "unknown";
+}
+
+function configString(lib: Lib): string {
+  const config = lib.symbols.openblas_get_config?.();
+  return config
+    ? new Deno.UnsafePointerView(config).getCString()
+    : `OpenBLAS (version unknown), ${coreName(lib)} kernels`;
 }
 
 function readEnv(): Record<string, string | undefined> {
