@@ -41,7 +41,6 @@ export interface SpectralNormResult {
  * @example
  * ```ts
  * import { tf } from "../tensor/tf.ts";
-import { readFloats } from "../tensor/readback.ts";
  * import { spectralNormSquared } from "./spectral_norm.ts";
  * await tf.ready();
  * const a = tf.tensor2d([[3, 0], [0, 1]]);

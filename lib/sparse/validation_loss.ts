@@ -42,7 +42,6 @@ export interface ValidationLossParts {
  * @example
  * ```ts
  * import { tf } from "../tensor/tf.ts";
-import { readFloats } from "../tensor/readback.ts";
  * import { validationLoss } from "./validation_loss.ts";
  * await tf.ready();
  * // A = I, x = [1, 0], b = [0, 0]: recon ½, l1 0, ‖A‖²_F = 2
