@@ -5,6 +5,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { readFloats } from "../tensor/readback.ts";
+import { f64Loops } from "../tensor/heap_kernels.ts";
 
 /** Options of {@link spectralNormSquared}. */
 export interface SpectralNormOptions {
@@ -56,13 +57,21 @@ export async function spectralNormSquared(
   const k = a.shape[1];
   const { tol = 1e-10, maxIter = k } = options;
   const gram = tf.tidy(() => tf.matMul(tf.transpose(a), a)); // [K, K]
-  let g: Float64Array;
+  const steps = Math.min(maxIter, k);
+  // G, the Lanczos basis (row j: q_j), q and w live in a WebAssembly memory of their own, where the matrix–vector
+  // product and the reorthogonalisation run as SIMD loops with the arithmetic of plain JavaScript loops.
+  const bytes = 8 * (k * k + steps * k + 2 * k);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const loops = f64Loops(memory);
+  const [gAt, basisAt, qAt, wAt] = [0, 8 * k * k, 8 * (k * k + steps * k), 8 * (k * k + steps * k + k)];
+  const g = new Float64Array(memory.buffer, gAt, k * k);
+  const basis = new Float64Array(memory.buffer, basisAt, steps * k);
+  const q = new Float64Array(memory.buffer, qAt, k), w = new Float64Array(memory.buffer, wAt, k);
   try {
-    g = new Float64Array(await readFloats(gram)); // the typed-array constructor: `from` is ~10× slower
+    g.set(await readFloats(gram));
   } finally {
     gram.dispose();
   }
-  const q = new Float64Array(k);
   if (options.v0) {
     if (options.v0.length !== k) {
       throw new RangeError(
@@ -76,23 +85,15 @@ export async function spectralNormSquared(
   if (normalise(q) === 0) {
     throw new RangeError(`Cannot compute spectralNormSquared: "v0" must not be zero`);
   }
-  const steps = Math.min(maxIter, k);
-  const basis = new Float64Array(steps * k); // row j: Lanczos vector q_j
   const alpha = new Float64Array(steps), beta = new Float64Array(steps);
-  const w = new Float64Array(k);
   let theta = 0, ritz: Float64Array = new Float64Array(1).fill(1), iterations = 0;
   for (let j = 0; j < steps; j++) {
     basis.set(q, j * k);
     // w = G q_j − α_j q_j − β_{j−1} q_{j−1}, then orthogonalised twice against every q_i (full reorthogonalisation)
-    for (let r = 0; r < k; r++) w[r] = dot(g.subarray(r * k, (r + 1) * k), q);
-    alpha[j] = dot(q, w);
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i <= j; i++) {
-        const qi = basis.subarray(i * k, (i + 1) * k), c = dot(qi, w);
-        for (let r = 0; r < k; r++) w[r] -= c * qi[r];
-      }
-    }
-    beta[j] = Math.sqrt(dot(w, w));
+    loops.matvec_f64(gAt, qAt, wAt, k);
+    alpha[j] = loops.dot_f64(qAt, wAt, k);
+    loops.reorthogonalise_f64(basisAt, j + 1, wAt, k);
+    beta[j] = Math.sqrt(loops.dot_f64(wAt, wAt, k));
     iterations = j + 1;
     [theta, ritz] = topEigenpair(alpha.subarray(0, j + 1), beta.subarray(0, j));
     if (theta <= 0) return { value: 0, vector: basis.slice(0, k), iterations }; // G = 0

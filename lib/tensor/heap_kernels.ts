@@ -31,7 +31,35 @@ interface HeapExports {
   column_sums(g: number, out: number, rows: number, cols: number, stride: number): void;
 }
 
+/** The float64 loops of the module (byte offsets into the memory it is instantiated on). */
+export interface F64Loops {
+  /** Σ x[i]·y[i] over i < n, in the four-partial-sum order of `spectral_norm.ts`'s JavaScript dot. */
+  dot_f64(x: number, y: number, n: number): number;
+  /** w = G q for a k×k row-major G. */
+  matvec_f64(g: number, q: number, w: number, k: number): void;
+  /** w orthogonalised twice against the m rows of basis (m×n), row by row. */
+  reorthogonalise_f64(basis: number, m: number, w: number, n: number): void;
+}
+
 let compiled: WebAssembly.Module | undefined;
+const compiledModule = () => compiled ??= new WebAssembly.Module(Buffer.from(HEAP_KERNELS_WASM, "base64"));
+
+/**
+ * The module's float64 loops on a memory of the caller's (not the tfjs heap: they serve host-side float64
+ * arrays on any backend), with the arithmetic of the JavaScript loops they replace (the same bits).
+ *
+ * @example
+ * ```ts
+ * import { f64Loops } from "./heap_kernels.ts";
+ * const memory = new WebAssembly.Memory({ initial: 1 });
+ * const x = new Float64Array(memory.buffer, 0, 5);
+ * x.set([1, 2, 3, 4, 5]);
+ * if (f64Loops(memory).dot_f64(0, 0, 5) !== 55) throw new Error("1² + … + 5² = 55");
+ * ```
+ */
+export function f64Loops(memory: WebAssembly.Memory): F64Loops {
+  return new WebAssembly.Instance(compiledModule(), { env: { memory } }).exports as unknown as F64Loops;
+}
 const instances = new WeakMap<WebAssembly.Memory, HeapExports>();
 
 /** The kernels bound to the active wasm backend's memory, or `null` on another backend. */
@@ -41,8 +69,7 @@ function heapExports(): { backend: WasmBackend; fns: HeapExports } | null {
   const memory = backend.wasm.asm.memory;
   let fns = instances.get(memory);
   if (fns === undefined) {
-    compiled ??= new WebAssembly.Module(Buffer.from(HEAP_KERNELS_WASM, "base64"));
-    fns = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapExports;
+    fns = new WebAssembly.Instance(compiledModule(), { env: { memory } }).exports as unknown as HeapExports;
     instances.set(memory, fns);
   }
   return { backend, fns };

@@ -148,4 +148,92 @@
             (br $next1)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $next_row))))
+;; ---- float64 loops for the host-side Lanczos iteration (lib/sparse/spectral_norm.ts), on a memory of its own.
+  ;; Each is the JavaScript loop it replaces, lane by lane: a dot product keeps four partial sums s0..s3 of the
+  ;; elements i ≡ 0..3 (mod 4) (lanes of two f64x2 accumulators), the n mod 4 leftover elements go to s0, and the
+  ;; result is (s0 + s1) + (s2 + s3); plain multiply and add, no fused multiply-add: the same bits as the JS.
+
+  ;; Σ x[i]·y[i], i < n (x, y: byte offsets of float64 arrays).
+  (func $dot_f64 (export "dot_f64") (param $x i32) (param $y i32) (param $n i32) (result f64)
+    (local $i i32) (local $n4 i32) (local $o i32) (local $s01 v128) (local $s23 v128) (local $s0 f64)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (loop $next4
+        (br_if $done4 (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $s01 (f64x2.add (local.get $s01)
+          (f64x2.mul (v128.load (i32.add (local.get $x) (local.get $o)))
+                     (v128.load (i32.add (local.get $y) (local.get $o))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (local.set $s23 (f64x2.add (local.get $s23)
+          (f64x2.mul (v128.load (i32.add (local.get $x) (local.get $o)))
+                     (v128.load (i32.add (local.get $y) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next4)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $s01)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.mul (f64.load (i32.add (local.get $x) (local.get $o)))
+                   (f64.load (i32.add (local.get $y) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $s01)))
+      (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23)))))
+
+  ;; w[r] = Σ_c g[r·k + c]·q[c] for r < k (g: k×k row-major).
+  (func (export "matvec_f64") (param $g i32) (param $q i32) (param $w i32) (param $k i32)
+    (local $r i32) (local $row_bytes i32)
+    (local.set $row_bytes (i32.shl (local.get $k) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $r) (local.get $k)))
+        (f64.store (i32.add (local.get $w) (i32.shl (local.get $r) (i32.const 3)))
+          (call $dot_f64 (i32.add (local.get $g) (i32.mul (local.get $r) (local.get $row_bytes)))
+                         (local.get $q) (local.get $k)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $next))))
+
+  ;; Orthogonalise w (n values) against the rows 0..m−1 of basis (m×n), twice (full reorthogonalisation):
+  ;; for each pass and row i in order, c = dot(basis_i, w), then w[r] −= c·basis_i[r].
+  (func (export "reorthogonalise_f64") (param $basis i32) (param $m i32) (param $w i32) (param $n i32)
+    (local $pass i32) (local $i i32) (local $r i32) (local $n2 i32) (local $row i32) (local $o i32)
+    (local $c f64) (local $cc v128)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $passes_done
+      (loop $next_pass
+        (br_if $passes_done (i32.ge_u (local.get $pass) (i32.const 2)))
+        (local.set $i (i32.const 0))
+        (block $rows_done
+          (loop $next_row
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+            (local.set $row (i32.add (local.get $basis) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+            (local.set $c (call $dot_f64 (local.get $row) (local.get $w) (local.get $n)))
+            (local.set $cc (f64x2.splat (local.get $c)))
+            (local.set $r (i32.const 0))
+            (block $done2
+              (loop $next2
+                (br_if $done2 (i32.ge_u (local.get $r) (local.get $n2)))
+                (local.set $o (i32.shl (local.get $r) (i32.const 3)))
+                (v128.store (i32.add (local.get $w) (local.get $o))
+                  (f64x2.sub (v128.load (i32.add (local.get $w) (local.get $o)))
+                             (f64x2.mul (local.get $cc) (v128.load (i32.add (local.get $row) (local.get $o))))))
+                (local.set $r (i32.add (local.get $r) (i32.const 2)))
+                (br $next2)))
+            (block $done1
+              (loop $next1
+                (br_if $done1 (i32.ge_u (local.get $r) (local.get $n)))
+                (local.set $o (i32.shl (local.get $r) (i32.const 3)))
+                (f64.store (i32.add (local.get $w) (local.get $o))
+                  (f64.sub (f64.load (i32.add (local.get $w) (local.get $o)))
+                           (f64.mul (local.get $c) (f64.load (i32.add (local.get $row) (local.get $o))))))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $next1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next_row)))
+        (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+        (br $next_pass))))
 )
