@@ -5,7 +5,7 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { readFloats } from "../tensor/readback.ts";
-import { f64Loops } from "../tensor/heap_kernels.ts";
+import { dotF64, f64Loops } from "../tensor/heap_kernels.ts";
 
 /** Options of {@link spectralNormSquared}. */
 export interface SpectralNormOptions {
@@ -108,21 +108,8 @@ export async function spectralNormSquared(
   return { value: theta, vector, iterations };
 }
 
-function dot(x: Float64Array, y: Float64Array): number {
-  // four partial sums: independent additions pipeline (~2× faster than one running sum)
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (const n = x.length - 3; i < n; i += 4) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-    s2 += x[i + 2] * y[i + 2];
-    s3 += x[i + 3] * y[i + 3];
-  }
-  for (; i < x.length; i++) s0 += x[i] * y[i];
-  return (s0 + s1) + (s2 + s3);
-}
-
 function normalise(v: Float64Array): number {
-  const n = Math.sqrt(dot(v, v));
+  const n = Math.sqrt(dotF64(v, v));
   if (n > 0) { for (let i = 0; i < v.length; i++) v[i] /= n; }
   return n;
 }

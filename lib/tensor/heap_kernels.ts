@@ -33,12 +33,35 @@ interface HeapExports {
 
 /** The float64 loops of the module (byte offsets into the memory it is instantiated on). */
 export interface F64Loops {
-  /** Σ x[i]·y[i] over i < n, in the four-partial-sum order of `spectral_norm.ts`'s JavaScript dot. */
+  /** Σ x[i]·y[i] over i < n, with the arithmetic of {@linkcode dotF64} (the same bits). */
   dot_f64(x: number, y: number, n: number): number;
   /** w = G q for a k×k row-major G. */
   matvec_f64(g: number, q: number, w: number, k: number): void;
   /** w orthogonalised twice against the m rows of basis (m×n), row by row. */
   reorthogonalise_f64(basis: number, m: number, w: number, n: number): void;
+}
+
+/**
+ * Σ x[i]·y[i] in float64 with four partial sums s0..s3 of the elements i ≡ 0..3 (mod 4), the leftovers into
+ * s0, and (s0 + s1) + (s2 + s3): independent additions pipeline (~2× faster than one running sum). `dot_f64`
+ * computes it lane by lane with the same bits.
+ *
+ * @example
+ * ```ts
+ * import { dotF64 } from "./heap_kernels.ts";
+ * if (dotF64(new Float64Array([1, 2, 3, 4, 5]), new Float64Array([1, 1, 1, 1, 1])) !== 15) throw new Error("15");
+ * ```
+ */
+export function dotF64(x: Float64Array, y: Float64Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (const n = x.length - 3; i < n; i += 4) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+    s2 += x[i + 2] * y[i + 2];
+    s3 += x[i + 3] * y[i + 3];
+  }
+  for (; i < x.length; i++) s0 += x[i] * y[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -1,20 +1,7 @@
 /** The float64 loops of `simd/heap_kernels.wat` give the bits of the JavaScript loops they stand for. */
 import { assertEquals } from "../testing/assert.ts";
-import { f64Loops } from "./heap_kernels.ts";
+import { dotF64, f64Loops } from "./heap_kernels.ts";
 import { Rng } from "./rng.ts";
-
-/** The JavaScript dot product the loops reproduce: four partial sums, the leftovers into the first. */
-function jsDot(x: Float64Array, y: Float64Array): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
-  for (const n = x.length - 3; i < n; i += 4) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-    s2 += x[i + 2] * y[i + 2];
-    s3 += x[i + 3] * y[i + 3];
-  }
-  for (; i < x.length; i++) s0 += x[i] * y[i];
-  return (s0 + s1) + (s2 + s3);
-}
 
 const bits = (v: Float64Array) =>
   Array.from(new BigUint64Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
@@ -34,14 +21,14 @@ Deno.test("dot_f64, matvec_f64 and reorthogonalise_f64 equal the JavaScript loop
       for (let i = 0; i < v.length; i++) v[i] = rng.normal() * 10 ** (rng.next() * 6 - 3);
     }
 
-    assertEquals(loops.dot_f64(at.q, at.q, n), jsDot(q, q), `dot, n = ${n}`);
+    assertEquals(loops.dot_f64(at.q, at.q, n), dotF64(q, q), `dot, n = ${n}`);
     const expected = new Float64Array(n);
-    for (let r = 0; r < n; r++) expected[r] = jsDot(g.subarray(r * n, (r + 1) * n), q);
+    for (let r = 0; r < n; r++) expected[r] = dotF64(g.subarray(r * n, (r + 1) * n), q);
     loops.matvec_f64(at.g, at.q, at.w, n);
     assertEquals(bits(w), bits(expected), `matvec, n = ${n}`);
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < m; i++) {
-        const row = basis.subarray(i * n, (i + 1) * n), c = jsDot(row, expected);
+        const row = basis.subarray(i * n, (i + 1) * n), c = dotF64(row, expected);
         for (let r = 0; r < n; r++) expected[r] -= c * row[r];
       }
     }
