@@ -6,7 +6,6 @@
 import { localRunner } from "./executors/local.ts";
 import { slurmExecutor, type SlurmExecutorOptions } from "./executors/slurm.ts";
 import { stageResources } from "./experiment.ts";
-import { productKernels } from "./backend.ts";
 import { execute, type Outcome, type StageRunner } from "./execute.ts";
 import type { PreviousRun } from "./manifest.ts";
 import type { PlanItem } from "./plan.ts";
@@ -90,7 +89,7 @@ export async function reproduce(options: ReproduceOptions): Promise<ReproduceRes
   const backendInfo = anyRuns ? `${backend} (${await planned.backendReason()})` : undefined;
   if (backendInfo) options.reporter?.({ type: "notice", kind: "backend", message: backendInfo });
   // What computes the products is in every training key (backend.ts): say it, as the backend is said.
-  if (anyRuns) options.reporter?.({ type: "notice", kind: "products", message: await productKernels(backend) });
+  if (anyRuns) options.reporter?.({ type: "notice", kind: "products", message: await planned.kernels() });
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency);
   let runner = options.runner;
   let stopSlurm = () => {};

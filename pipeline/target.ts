@@ -35,6 +35,8 @@ export interface KeyedTarget {
   /** The backend stages receive, and why (the adapter `--backend auto` found); detected once, on first use. */
   backend: () => Promise<string>;
   backendReason: () => Promise<string>;
+  /** What computes the backend's products (`backend.ts`), as the keys of kinds that use a backend name it. */
+  kernels: () => Promise<string>;
   /** Persist the file and module-graph memos. */
   saveMemos(): Promise<void>;
   /**
@@ -82,6 +84,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
   let machine: Promise<Record<string, Json>> | undefined;
   const backendEnv = () =>
     machine ??= backend().then(async (name) => ({ backend: name, kernels: await productKernels(name) }));
+  const kernels = async () => String((await backendEnv()).kernels);
   const backendReason = async () => (await choice()).reason;
   const codes = new Map(
     await Promise.all(
@@ -141,6 +144,7 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     kinds,
     backend,
     backendReason,
+    kernels,
     saveMemos: async () => {
       await codeHasher.save();
       await fingerprints.save();
