@@ -8,6 +8,8 @@ import { tf } from "../lib/tensor/tf.ts";
 import { useBackend } from "../lib/tensor/backend.ts";
 import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
+import { blasThreads, readEnv } from "../lib/tensor/blas/blas.ts";
+import { openWasmBlas } from "../lib/tensor/blas/wasm_sgemm.ts";
 
 /** Which matrix-product kernels a measurement used. */
 export type KernelChoice = "stock" | "fallback" | "fast" | "webgpu";
@@ -104,8 +106,8 @@ export async function useKernels(kernel: KernelChoice): Promise<string> {
   await useBackend("wasm");
   unregisterFastKernels();
   if (kernel === "fast") return registerFastKernels();
-  // What a machine without OpenBLAS runs: the stock products with explicit transposes.
-  if (kernel === "fallback") return registerFastKernels({ blas: null });
+  // What a machine without OpenBLAS runs: the built-in WebAssembly SIMD sgemm.
+  if (kernel === "fallback") return registerFastKernels({ blas: openWasmBlas(blasThreads(readEnv())) });
   return "stock wasm";
 }
 

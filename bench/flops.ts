@@ -1,7 +1,7 @@
 /**
  * Floating-point work of a step, counted from the products it actually runs: every matrix product
  * (`BatchMatMul`, `_FusedMatMul`; the conv layers of `lib/vsc/conv` are products too) costs 2·m·n·k. With the
- * OpenBLAS kernels every product is an sgemm call — including those that ops such as `dense_stack.ts` make
+ * fast kernels (OpenBLAS or the built-in wasm-simd sgemm) every product is an sgemm call — including those that ops such as `dense_stack.ts` make
  * without a kernel — so there the sgemm calls are counted; otherwise the product kernels of a `tf.profile`. Elementwise
  * kernels, reductions and host loops are not counted (they are memory-bound and ≪ 1% of the products' flops in
  * the linear steps), so GFLOP/s = counted flops / wall time is a lower bound on the rate the machine sustained.

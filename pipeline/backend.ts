@@ -4,7 +4,7 @@
  * @module
  */
 import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
-import { openOpenBlas } from "../lib/tensor/blas/openblas.ts";
+import { openBlas } from "../lib/tensor/blas/mod.ts";
 
 /** What `--backend auto` (the default) chose, and why. */
 export interface BackendChoice {
@@ -26,8 +26,8 @@ export async function detectBackend(): Promise<BackendChoice> {
 
 /**
  * What computes a backend's matrix products on this machine, as far as it decides their bits: on wasm, the
- * OpenBLAS build and kernel family (`openblas_get_config`; Haswell and Cooperlake kernels round differently) or
- * the stock fallback; on webgpu, the adapter. Part of the cache key of every kind that uses a backend, so a
+ * OpenBLAS build and kernel family (`openblas_get_config`; Haswell and Cooperlake kernels round differently),
+ * the built-in wasm-simd sgemm's version, or (no FFI permission) the stock products; on webgpu, the adapter. Part of the cache key of every kind that uses a backend, so a
  * machine whose products round otherwise does not take another's entries for its own. The thread count is not
  * in it: products give the same bits on any (`lib/tensor/blas/row_split.ts`).
  *
@@ -38,7 +38,7 @@ export async function detectBackend(): Promise<BackendChoice> {
  * ```
  */
 export async function productKernels(backend: string): Promise<string> {
-  if (backend === "wasm") return openOpenBlas()?.config ?? "tfjs-wasm products (no OpenBLAS)";
+  if (backend === "wasm") return openBlas()?.config ?? "tfjs-wasm products (no FFI permission)";
   if (backend === "webgpu") return (await gpuAdapterDescription()).description;
   return `tfjs ${backend}`;
 }

@@ -21,7 +21,7 @@
 import { tf } from "./tf.ts";
 import type { CustomGradientFunc } from "./ops.ts";
 import { fastBlas } from "./kernels.ts";
-import type { OpenBlas } from "./blas/openblas.ts";
+import type { Blas } from "./blas/blas.ts";
 import { denseLoops } from "./heap_kernels.ts";
 import { heapOffset, heapView, tensorFromInfo, type TensorInfo, wasmBackend } from "./wasm_heap.ts";
 
@@ -56,11 +56,11 @@ class Heap {
 }
 
 /** What the passes call: sgemm, and the SIMD element loops on the heap. */
-type Kernels = { blas: OpenBlas; loops: NonNullable<ReturnType<typeof denseLoops>> };
+type Kernels = { blas: Blas; loops: NonNullable<ReturnType<typeof denseLoops>> };
 
 /** Row-major C[m, n] (+)= op(A)·op(B), with explicit leading dimensions. */
 function gemm(
-  blas: OpenBlas,
+  blas: Blas,
   transA: boolean,
   transB: boolean,
   m: number,

@@ -1,21 +1,23 @@
 /**
- * Faster matrix products for the wasm backend: `BatchMatMul` and `_FusedMatMul` re-registered to call
- * OpenBLAS `cblas_sgemm` directly on the tensors' memory inside the wasm heap.
+ * Faster matrix products for the wasm backend: `BatchMatMul` and `_FusedMatMul` re-registered to call an
+ * `sgemm` (`blas/mod.ts`: OpenBLAS's, else the built-in WebAssembly SIMD one) on the tensors' memory inside the
+ * wasm heap.
  *
  * Why: under Deno the wasm backend is single-threaded, and its product with a transpose flag — which every
  * backward pass of a dense layer uses — is 13–16× slower than the plain product. sgemm takes the transpose
- * flags natively, so forward and backward run at BLAS speed with no copies. Products run in float32 exactly
- * as the stock kernel does; only the summation order differs (results agree to float rounding).
+ * flags natively and cuts a product's rows between cores, so forward and backward run at BLAS speed. Products
+ * run in float32 as the stock kernel does; only the summation order differs (results agree to float rounding).
  *
- * Opt-in: a training stage calls {@linkcode registerFastKernels} after `useBackend`. Without OpenBLAS or with
- * `VSC_BLAS=off`, the wasm product is wrapped instead so that a transpose flag becomes an explicit transposed
- * copy ("fallback"); on another backend nothing changes ("stock"). Anything the fast path does not cover
- * (non-float32, zero-size, a PReLU or non-vector bias in the fused product) goes to the original kernel.
+ * Opt-in: a training stage calls {@linkcode registerFastKernels} after `useBackend`. Without FFI permission
+ * (neither sgemm can reach the heap) the wasm product is wrapped instead so that a transpose flag becomes an
+ * explicit transposed copy ("fallback"); on another backend nothing changes ("stock"). Anything the fast path
+ * does not cover (non-float32, zero-size, a PReLU or non-vector bias in the fused product) goes to the original
+ * kernel.
  *
  * @module
  */
 import { tf } from "./tf.ts";
-import { type OpenBlas, openOpenBlas } from "./blas/openblas.ts";
+import { type Blas, openBlas } from "./blas/mod.ts";
 import { registerViewKernels, unregisterViewKernels } from "./wasm_views.ts";
 import { heapOffset, heapView, type TensorInfo, type WasmBackend } from "./wasm_heap.ts";
 
@@ -31,21 +33,22 @@ const REPLACED = ["BatchMatMul", "_FusedMatMul"] as const;
 const FAST = Symbol("vsc.fastKernel");
 const FALLBACK = Symbol("vsc.fallbackKernel");
 const stock = new Map<string, tf.KernelConfig>();
-/** The BLAS the registered fast kernels call. */
-let registeredBlas: OpenBlas | null = null;
+/** The product the registered fast kernels call. */
+let registeredBlas: Blas | null = null;
 
 /** Options of {@linkcode registerFastKernels}. */
 export interface FastKernelOptions {
-  /** The BLAS to call; `null` forces the stock kernels. @default openOpenBlas() */
-  blas?: OpenBlas | null;
+  /** The product to call; `null` forces the stock products with explicit transposes. @default openBlas() */
+  blas?: Blas | null;
 }
 
 /**
- * Replace the wasm backend's matrix-product kernels by OpenBLAS sgemm, when the active backend is wasm and
- * OpenBLAS is available, and (on wasm, with or without OpenBLAS) `Slice` and `Identity` by the copy-free kernels
+ * Replace the wasm backend's matrix-product kernels by an sgemm — OpenBLAS's when it opens, else the built-in
+ * WebAssembly SIMD one — when the active backend is wasm, and `Slice` and `Identity` by the copy-free kernels
  * of `wasm_views.ts`. Idempotent. Returns what the products now run on:
- * `"openblas sgemm (N threads, rows cut at T, <core> kernels)"`, `"fallback"` (wasm without OpenBLAS) or `"stock"` (another
- * backend), with the reason in parentheses.
+ * `"openblas sgemm (N threads, rows cut at T, <core> kernels)"`, `"wasm-simd sgemm (N threads, …; OpenBLAS not
+ * found or VSC_BLAS=off)"`, `"fallback"` (wasm without FFI permission) or `"stock"` (another backend), with the
+ * reason in parentheses.
  *
  * @example
  * ```ts
@@ -59,10 +62,10 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
   const backendName = tf.getBackend();
   if (backendName !== "wasm") return `stock (backend ${backendName})`;
   registerViewKernels();
-  const blas = options.blas === undefined ? openOpenBlas() : options.blas;
+  const blas = options.blas === undefined ? openBlas() : options.blas;
   if (blas === null) {
     registerFallbackKernels();
-    return "fallback (stock wasm products with explicit transposes; OpenBLAS not found or VSC_BLAS=off)";
+    return "fallback (stock wasm products with explicit transposes; no FFI permission)";
   }
   const fast: Record<(typeof REPLACED)[number], (orig: KernelFunc) => KernelFunc> = {
     BatchMatMul: (orig) => (args) => batchMatMul(blas, args) ?? orig(args),
@@ -82,11 +85,13 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
     tf.registerKernel(config);
   }
   registeredBlas = blas;
-  return `openblas sgemm (${threadsLabel(blas)}, ${blas.core} kernels)`;
+  return blas.core === "wasm-simd"
+    ? `wasm-simd sgemm (${threadsLabel(blas)}; OpenBLAS not found or VSC_BLAS=off)`
+    : `openblas sgemm (${threadsLabel(blas)}, ${blas.core} kernels)`;
 }
 
 /** "1 thread", "2 threads, rows cut at 24" or, where no cut is exact, "1 thread (2 asked; no exact row cut)". */
-function threadsLabel(blas: OpenBlas): string {
+function threadsLabel(blas: Blas): string {
   if (blas.threads === 1) return "1 thread";
   const tile = blas.rowTile;
   return tile === null
@@ -95,7 +100,7 @@ function threadsLabel(blas: OpenBlas): string {
 }
 
 /**
- * Without OpenBLAS: wrap the stock wasm `BatchMatMul` so that a product with a transpose flag runs on an
+ * Without FFI permission: wrap the stock wasm `BatchMatMul` so that a product with a transpose flag runs on an
  * explicitly transposed copy of that operand. The stock kernel is 13–16× slower with a flag than without,
  * and every backward pass of a dense layer sets one; the copy costs one pass over the operand.
  */
@@ -178,16 +183,16 @@ export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, tran
   return tf.tidy(() => tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b));
 }
 
-/** Whether the wasm `BatchMatMul` currently runs through OpenBLAS. */
+/** Whether the wasm `BatchMatMul` currently runs through an sgemm (OpenBLAS or the built-in one). */
 export function fastKernelsActive(): boolean {
   return Boolean((tf.getKernel("BatchMatMul", "wasm") as { [FAST]?: boolean } | undefined)?.[FAST]);
 }
 
 /**
- * The OpenBLAS handle of the registered fast kernels, while they run and the wasm backend is active; `null`
+ * The sgemm handle of the registered fast kernels, while they run and the wasm backend is active; `null`
  * otherwise. For ops that call sgemm on the heap themselves (`dense_stack.ts`).
  */
-export function fastBlas(): OpenBlas | null {
+export function fastBlas(): Blas | null {
   return tf.getBackend() === "wasm" && fastKernelsActive() ? registeredBlas : null;
 }
 
@@ -255,7 +260,7 @@ function broadcastIndex(inBatch: number[], outBatch: number[], nBatch: number): 
  * When B is shared by every batch and A is not transposed, the A batches are stacked into one tall sgemm.
  */
 function gemmBatches(
-  blas: OpenBlas,
+  blas: Blas,
   heap: Uint8Array,
   p: Plan,
   aOff: number,
@@ -300,7 +305,7 @@ function isFloat(...ts: (TensorInfo | undefined)[]): boolean {
 }
 
 /** `BatchMatMul` through sgemm, or `null` to use the stock kernel. */
-function batchMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function batchMatMul(blas: Blas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const { a, b } = inputs;
   const transA = Boolean(attrs?.transposeA), transB = Boolean(attrs?.transposeB);
   if (!a || !b || !isFloat(a, b)) return null;
@@ -338,7 +343,7 @@ const ACTIVATIONS: Record<string, ((v: Float32Array, alpha: number) => void) | u
  * (beta = 1), then the activation runs in place. `null` (stock kernel) for PReLU, a bias that is not a vector
  * of length n or 1, or anything `batchMatMul` would decline.
  */
-function fusedMatMul(blas: OpenBlas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
+function fusedMatMul(blas: Blas, { inputs, backend, attrs }: KernelArgs): TensorInfo | null {
   const { a, b, bias, preluActivationWeights } = inputs;
   const transA = Boolean(attrs?.transposeA), transB = Boolean(attrs?.transposeB);
   const activation = ACTIVATIONS[String(attrs?.activation ?? "linear")];

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { findRowTile, RowSplitter, type Sgemm } from "./row_split.ts";
+import { type Blas, blasThreads, readEnv, threadedBlas } from "./blas.ts";
+import { findRowTile, type Sgemm } from "./row_split.ts";
 
 /** Row-major order, no transpose and transpose, as `cblas.h` numbers them. */
 export const CBLAS_ROW_MAJOR = 101;
@@ -45,38 +46,6 @@ export const SGEMM_SYMBOLS = {
   openblas_get_config: { parameters: [], result: "pointer", optional: true },
 } as const;
 
-/** An opened OpenBLAS: its path, thread count and the `sgemm` entry point. */
-export interface OpenBlas {
-  /** The shared library that was opened. */
-  readonly path: string;
-  /**
-   * Threads one product may use (rows cut between single-threaded calls, `row_split.ts`): any count gives the
-   * same bits.
-   */
-  readonly threads: number;
-  /** The row tile products are cut at when `threads` > 1, measured on first use; `null` when no cut is exact. */
-  readonly rowTile: number | null;
-  /**
-   * The kernel family OpenBLAS runs ("Haswell", "SkylakeX", …), or "unknown": its own choice for the CPU, or
-   * the one `OPENBLAS_CORETYPE` forces (left as the machine sets it: some OpenBLAS builds miscompute with the
-   * kernels they pick for CPUs newer than themselves).
-   */
-  readonly core: string;
-  /**
-   * What decides a product's bits: OpenBLAS's version, build options and kernel family, as `openblas_get_config`
-   * gives them ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"); the thread count is
-   * not in it (any count gives the same bits). Cache keys name it (`pipeline/backend.ts`).
-   */
-  readonly config: string;
-  /**
-   * `C ← alpha·op(A)·op(B) + beta·C` in row-major order on raw pointers (`cblas_sgemm`).
-   * `m×k` is op(A), `k×n` is op(B); `lda`, `ldb`, `ldc` are the row strides of the stored matrices.
-   */
-  sgemm: Sgemm;
-  /** Change the thread count for later calls (results do not change). */
-  setThreads(n: number): void;
-}
-
 /** Where `libopenblas.so.0` is looked for when `VSC_BLAS_LIB` is unset, first match wins. */
 export const OPENBLAS_CANDIDATES: readonly string[] = [
   "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
@@ -99,7 +68,7 @@ export interface OpenBlasOptions {
   threads?: number;
 }
 
-let cached: OpenBlas | null | undefined;
+let cached: Blas | null | undefined;
 
 /**
  * Open OpenBLAS once per process (later calls return the same handle), or `null` when it is absent,
@@ -112,14 +81,12 @@ let cached: OpenBlas | null | undefined;
  * if (blas !== null) throw new Error("VSC_BLAS=off must disable OpenBLAS");
  * ```
  */
-export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlas | null {
+export function openOpenBlas(options: OpenBlasOptions = {}): Blas | null {
   const env = options.env ?? readEnv();
   if ((env.VSC_BLAS ?? "").toLowerCase() === "off") return null;
   if (cached !== undefined) return cached;
   const paths = env.VSC_BLAS_LIB ? [env.VSC_BLAS_LIB] : OPENBLAS_CANDIDATES;
-  // PIPELINE_STAGE_THREADS is the engine's share of the cores for a stage running beside others.
-  const threads = Number(env.VSC_BLAS_THREADS) || options.threads || Number(env.PIPELINE_STAGE_THREADS) ||
-    navigator.hardwareConcurrency || 1;
+  const threads = blasThreads(env, options.threads);
   cached = null;
   for (const path of paths) {
     const lib = tryOpen(path);
@@ -131,7 +98,8 @@ export function openOpenBlas(options: OpenBlasOptions = {}): OpenBlas | null {
   return cached;
 }
 
-type Lib = Deno.DynamicLibrary<typeof SGEMM_SYMBOLS>;
+/** OpenBLAS opened with {@linkcode SGEMM_SYMBOLS}. */
+export type Lib = Deno.DynamicLibrary<typeof SGEMM_SYMBOLS>;
 
 function tryOpen(path: string): Lib | null {
   try {
@@ -142,12 +110,26 @@ function tryOpen(path: string): Lib | null {
   }
 }
 
-function wrap(path: string, lib: Lib, threads: number): OpenBlas {
+function wrap(path: string, lib: Lib, threads: number): Blas {
+  const one = singleThreadSgemm(lib);
+  return threadedBlas({
+    path,
+    core: coreName(lib),
+    config: configString(lib),
+    one,
+    rowTile: () => findRowTile(one),
+    helperLibrary: path,
+  }, threads);
+}
+
+/**
+ * `cblas_sgemm` of an opened library as an {@linkcode Sgemm}, on one thread: OpenBLAS's own threads change a
+ * product's bits with their count (`row_split.ts`), so several cores cut the rows between calls instead.
+ */
+export function singleThreadSgemm(lib: Lib): Sgemm {
   const s = lib.symbols;
-  // OpenBLAS's own threads change a product's bits with their count (row_split.ts): every call runs on one, and
-  // several cores cut the rows of a product between calls instead, with the same bits.
   s.openblas_set_num_threads(1);
-  const one: Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+  return (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
     s.cblas_sgemm(
       CBLAS_ROW_MAJOR,
       transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
@@ -164,34 +146,6 @@ function wrap(path: string, lib: Lib, threads: number): OpenBlas {
       c,
       ldc,
     );
-  // Measured once, on the first multi-threaded product: `null` (no exact cut) is an answer too.
-  let splitter: RowSplitter | null | undefined;
-  const rowSplitter = (): RowSplitter | null =>
-    splitter === undefined ? (splitter = splitterFor(one, path)) : splitter;
-  let count = Math.max(1, Math.floor(threads));
-  return {
-    path,
-    get threads() {
-      return count;
-    },
-    core: coreName(lib),
-    config: configString(lib),
-    get rowTile() {
-      return rowSplitter()?.tile ?? null;
-    },
-    sgemm: ((...args) => {
-      const split = count === 1 ? null : rowSplitter();
-      return split === null ? one(...args) : split.run(count, ...args);
-    }) as Sgemm,
-    setThreads(n: number) {
-      count = Math.max(1, Math.floor(n));
-    },
-  };
-}
-
-function splitterFor(sgemm: Sgemm, path: string): RowSplitter | null {
-  const tile = findRowTile(sgemm);
-  return tile === null ? null : new RowSplitter(sgemm, tile, path);
 }
 
 function coreName(lib: Lib): string {
@@ -206,17 +160,9 @@ function configString(lib: Lib): string {
     : `OpenBLAS (version unknown), ${coreName(lib)} kernels`;
 }
 
-function readEnv(): Record<string, string | undefined> {
-  try {
-    return Deno.env.toObject();
-  } catch {
-    return {}; // no --allow-env: behave as if nothing is set
-  }
-}
-
 /**
  * One line for the user when OpenBLAS cannot be used — why, and the command that enables it — or undefined
- * when it can. Training on the fallback kernels is several times slower (README, "Speed").
+ * when it can. Training on the built-in product is 2–3× slower (README, "Speed").
  *
  * @example
  * ```ts
@@ -228,10 +174,10 @@ function readEnv(): Record<string, string | undefined> {
 export function openBlasNotice(options: OpenBlasOptions = {}): string | undefined {
   const env = options.env ?? readEnv();
   if ((env.VSC_BLAS ?? "").toLowerCase() === "off") {
-    return "VSC_BLAS=off: matrix products run on the slower fallback wasm kernels; unset VSC_BLAS to use OpenBLAS";
+    return "VSC_BLAS=off: matrix products run on the slower built-in wasm-simd sgemm; unset VSC_BLAS to use OpenBLAS";
   }
   if (openOpenBlas(options) !== null) return undefined;
-  return "OpenBLAS not found: matrix products run on the slower fallback wasm kernels (see README, Speed); " +
+  return "OpenBLAS not found: matrix products run on the built-in wasm-simd sgemm, 2–3× slower (README, Speed); " +
     "enable the fast path with `sudo apt-get install libopenblas0-pthread` (Debian/Ubuntu) " +
     "or VSC_BLAS_LIB=<path to libopenblas.so.0>";
 }

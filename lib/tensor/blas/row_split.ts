@@ -13,7 +13,8 @@
  * β = 0 and 1 (24 rows on the Haswell kernels; no cut is used when no candidate passes).
  *
  * The helper threads are `node:worker_threads` workers (unref'd: they never keep the process alive) that open
- * the same library and wait on a shared control block; the calling thread runs the first block itself.
+ * the same library (or the built-in product, `wasm_sgemm.ts`) and wait on a shared control block; the calling
+ * thread runs the first block itself.
  *
  * @module
  */
@@ -168,12 +169,15 @@ const address = (p: Deno.PointerValue) => BigInt(Deno.UnsafePointer.value(p));
 export class RowSplitter {
   readonly #sgemm: Sgemm;
   readonly #tile: number;
-  readonly #libraryPath: string;
+  readonly #libraryPath: string | null;
   #helpers: { worker: Worker; slots: Int32Array; floats: Float32Array; pointers: BigInt64Array }[] = [];
   #broken = false;
 
-  /** `tile` from {@linkcode findRowTile} for this `sgemm`; helpers open `libraryPath` themselves. */
-  constructor(sgemm: Sgemm, tile: number, libraryPath: string) {
+  /**
+   * `tile` from {@linkcode findRowTile} for this `sgemm` (or one known exact); helpers open `libraryPath`
+   * themselves, or the built-in product (`wasm_sgemm.ts`) when it is `null`.
+   */
+  constructor(sgemm: Sgemm, tile: number, libraryPath: string | null) {
     this.#sgemm = sgemm;
     this.#tile = tile;
     this.#libraryPath = libraryPath;
@@ -213,7 +217,7 @@ export class RowSplitter {
     }
   }
 
-  /** Start helpers until there are `count` (blocking while they open the library); false if one failed. */
+  /** Start helpers until there are `count` (blocking while they open their product); false if one failed. */
   #ensureHelpers(count: number): boolean {
     while (this.#helpers.length < count) {
       const buffer = new SharedArrayBuffer(SLOT.bytes);

@@ -4,6 +4,7 @@
  */
 import { findRowTile, rowBlocks, type Sgemm } from "./row_split.ts";
 import { openOpenBlas } from "./openblas.ts";
+import { openWasmBlas } from "./wasm_sgemm.ts";
 
 Deno.test("rowBlocks cuts at multiples of the tile and covers every row once, with no empty block", () => {
   const cases: [number, number, number, number[]][] = [
@@ -61,62 +62,67 @@ Deno.test("findRowTile finds the smallest cut that keeps every element's arithme
   if (findRowTile(edgeOrderSgemm(64), { candidates, shapes }) !== null) throw new Error("no exact tile");
 });
 
-const blas = openOpenBlas();
-
-Deno.test({
-  name:
-    "OpenBLAS products give the same bits on 1, 2 and 3 threads (the training step's shapes and random ones)",
-  ignore: blas === null,
-  fn() {
-    const b = blas!;
-    if (b.rowTile === null) throw new Error(`no exact row tile found for OpenBLAS's ${b.core} kernels`);
-    let seed = 7;
-    const random = (n: number) =>
-      Float32Array.from(
-        { length: n },
-        () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1,
-      );
-    const ptr = (v: Float32Array) => Deno.UnsafePointer.of(v)!;
-    const shapes = [[100, 1024, 512], [1024, 512, 100], [100, 256, 256], [2000, 256, 256], [777, 301, 129]];
-    const saved = b.threads;
-    try {
-      for (const [m, n, k] of shapes) {
-        for (const transA of [false, true]) {
-          for (const transB of [false, true]) {
-            const a = random(m * k), bm = random(k * n), c0 = random(m * n);
-            const outs = [1, 2, 3].map((threads) => {
-              b.setThreads(threads);
-              const c = c0.slice();
-              b.sgemm(
-                transA,
-                transB,
-                m,
-                n,
-                k,
-                0.5,
-                ptr(a),
-                transA ? m : k,
-                ptr(bm),
-                transB ? k : n,
-                1,
-                ptr(c),
-                n,
-              );
-              return c;
-            });
-            for (const [t, c] of outs.entries()) {
-              const i = c.findIndex((x, i) => !Object.is(x, outs[0][i]));
-              if (i >= 0) {
-                throw new Error(
-                  `${m}×${n}×${k} transA=${transA} transB=${transB}: ${t + 1} threads differ at ${i}`,
+for (
+  const [label, blas] of [["OpenBLAS", openOpenBlas()], [
+    "the built-in wasm-simd sgemm",
+    openWasmBlas(2),
+  ]] as const
+) {
+  Deno.test({
+    name:
+      `${label} products give the same bits on 1, 2 and 3 threads (the training step's shapes and random ones)`,
+    ignore: blas === null,
+    fn() {
+      const b = blas!;
+      if (b.rowTile === null) throw new Error(`no exact row tile found for ${label}'s ${b.core} kernels`);
+      let seed = 7;
+      const random = (n: number) =>
+        Float32Array.from(
+          { length: n },
+          () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1,
+        );
+      const ptr = (v: Float32Array) => Deno.UnsafePointer.of(v)!;
+      const shapes = [[100, 1024, 512], [1024, 512, 100], [100, 256, 256], [2000, 256, 256], [777, 301, 129]];
+      const saved = b.threads;
+      try {
+        for (const [m, n, k] of shapes) {
+          for (const transA of [false, true]) {
+            for (const transB of [false, true]) {
+              const a = random(m * k), bm = random(k * n), c0 = random(m * n);
+              const outs = [1, 2, 3].map((threads) => {
+                b.setThreads(threads);
+                const c = c0.slice();
+                b.sgemm(
+                  transA,
+                  transB,
+                  m,
+                  n,
+                  k,
+                  0.5,
+                  ptr(a),
+                  transA ? m : k,
+                  ptr(bm),
+                  transB ? k : n,
+                  1,
+                  ptr(c),
+                  n,
                 );
+                return c;
+              });
+              for (const [t, c] of outs.entries()) {
+                const i = c.findIndex((x, i) => !Object.is(x, outs[0][i]));
+                if (i >= 0) {
+                  throw new Error(
+                    `${m}×${n}×${k} transA=${transA} transB=${transB}: ${t + 1} threads differ at ${i}`,
+                  );
+                }
               }
             }
           }
         }
+      } finally {
+        b.setThreads(saved);
       }
-    } finally {
-      b.setThreads(saved);
-    }
-  },
-});
+    },
+  });
+}

@@ -1,11 +1,11 @@
-/** The committed module bytes are what the committed WAT source compiles to. */
-import { compileHeapKernels, embed } from "./build.ts";
+/** The committed module bytes are what the committed WAT sources compile to. */
+import { compileWat, embed, MODULES } from "./build.ts";
 
-Deno.test("heap_kernels_wasm.ts is heap_kernels.wat compiled (rebuild: deno run -A lib/tensor/simd/build.ts)", async () => {
-  const committed = await Deno.readTextFile(new URL("./heap_kernels_wasm.ts", import.meta.url));
-  if (committed !== embed(await compileHeapKernels())) {
-    throw new Error(
-      "Cannot trust heap_kernels_wasm.ts: it differs from heap_kernels.wat compiled; rebuild it",
-    );
-  }
-});
+for (const module of MODULES) {
+  Deno.test(`${module.target} is ${module.source} compiled (rebuild: deno run -A lib/tensor/simd/build.ts)`, async () => {
+    const committed = await Deno.readTextFile(new URL(`./${module.target}`, import.meta.url));
+    if (committed !== embed(module, await compileWat(module))) {
+      throw new Error(`Cannot trust ${module.target}: it differs from ${module.source} compiled; rebuild it`);
+    }
+  });
+}
