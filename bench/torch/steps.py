@@ -29,6 +29,10 @@ ITERS = next((int(a.split("=")[1]) for a in ARGS if a.startswith("--iterations="
 ONLY = next((a.split("=")[1].split(",") for a in ARGS if a.startswith("--only=")), ["linear", "fista", "conv"])
 
 
+# Untimed linear steps before the timed ones, as bench/linear_step.ts's WARMUP_STEPS: the steady state is timed.
+LINEAR_WARMUP = 10
+
+
 def time_it(case, step, iterations=ITERS, warmup=2, **extra):
     for _ in range(warmup):
         step()
@@ -162,7 +166,7 @@ def bench_linear():
                     A = A + 0.5 * (r.t() @ zd / x.shape[0] - 2e-4 * A)
                 loss.item()
 
-            out.append(time_it(f"{method} J={J}", step))
+            out.append(time_it(f"{method} J={J}", step, warmup=LINEAR_WARMUP))
     return out
 
 
