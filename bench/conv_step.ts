@@ -72,7 +72,7 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
       const [h, w, ch] = c.image;
       const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
       const stepRng = rng.fork("noise");
-      // The stock kernel takes tens of seconds per step here: fewer timed iterations keep the run bounded.
+      // The stock and fallback kernels take 0.5–3 s a step here: three timed steps keep the run bounded.
       const n = kernel === "stock" || kernel === "fallback" ? Math.min(iterations, 3) : iterations;
       // The step ends with reading its loss, so its device work is finished.
       const step = async () => {
