@@ -44,7 +44,7 @@ export async function benchMemory(steps: number): Promise<BenchResult> {
       case: `${steps} train steps`,
       kernel: kernelInfo.startsWith("openblas")
         ? "fast"
-        : kernelInfo.startsWith("wasm-simd") || kernelInfo.startsWith("fallback")
+        : kernelInfo.startsWith("built-in wasm-simd") || kernelInfo.startsWith("fallback")
         ? "fallback"
         : "stock",
       kernelInfo,

@@ -46,9 +46,9 @@ export interface FastKernelOptions {
  * Replace the wasm backend's matrix-product kernels by an sgemm — OpenBLAS's when it opens, else the built-in
  * WebAssembly SIMD one — when the active backend is wasm, and `Slice` and `Identity` by the copy-free kernels
  * of `wasm_views.ts`. Idempotent. Returns what the products now run on:
- * `"openblas sgemm (N threads, rows cut at T, <core> kernels)"`, `"wasm-simd sgemm (N threads, …; OpenBLAS not
- * found or VSC_BLAS=off)"`, `"fallback"` (wasm without FFI permission) or `"stock"` (another backend), with the
- * reason in parentheses.
+ * `"openblas sgemm (N threads, rows cut at T, <core> kernels)"`, `"built-in wasm-simd sgemm (N threads, rows cut
+ * at 4)"`, `"fallback"` (wasm without FFI permission) or `"stock"` (another backend), with the reason in
+ * parentheses.
  *
  * @example
  * ```ts
@@ -86,7 +86,7 @@ export function registerFastKernels(options: FastKernelOptions = {}): string {
   }
   registeredBlas = blas;
   return blas.core === "wasm-simd"
-    ? `wasm-simd sgemm (${threadsLabel(blas)}; OpenBLAS not found or VSC_BLAS=off)`
+    ? `built-in wasm-simd sgemm (${threadsLabel(blas)})`
     : `openblas sgemm (${threadsLabel(blas)}, ${blas.core} kernels)`;
 }
 

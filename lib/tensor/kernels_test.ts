@@ -57,7 +57,7 @@ async function withWasm(body: () => void): Promise<void> {
 
 const BLASES: [label: string, blas: Blas | null, expected: string][] = [
   ["OpenBLAS", openOpenBlas(), "openblas sgemm"],
-  ["wasm-simd", openWasmBlas(2), "wasm-simd sgemm"],
+  ["wasm-simd", openWasmBlas(2), "built-in wasm-simd sgemm"],
 ];
 
 for (const [label, blas, expected] of BLASES) {

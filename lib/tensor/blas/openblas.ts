@@ -177,6 +177,10 @@ export function openBlasNotice(options: OpenBlasOptions = {}): string | undefine
     return "VSC_BLAS=off: matrix products run on the slower built-in wasm-simd sgemm; unset VSC_BLAS to use OpenBLAS";
   }
   if (openOpenBlas(options) !== null) return undefined;
+  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+    return "Cannot call OpenBLAS or the built-in wasm-simd sgemm without FFI permission: matrix products run on " +
+      "tfjs-wasm's own, several times slower; run deno with --allow-ffi (or -A)";
+  }
   return "OpenBLAS not found: matrix products run on the built-in wasm-simd sgemm, 2–3× slower (README, Speed); " +
     "enable the fast path with `sudo apt-get install libopenblas0-pthread` (Debian/Ubuntu) " +
     "or VSC_BLAS_LIB=<path to libopenblas.so.0>";

@@ -142,6 +142,8 @@ export const SLOT = {
   finished: 1,
   /** 0 starting, 1 ready, −1 failed to open the library. */
   state: 2,
+  /** The last job whose block threw on the helper (the caller then computes that block itself). */
+  failed: 13,
   /** transA, transB, m, n, k, lda, ldb, ldc as int32 from here. */
   ints: 3,
   /** alpha, beta as float32 at this slot. */
@@ -190,7 +192,9 @@ export class RowSplitter {
 
   /**
    * One product on up to `threads` threads (the same bits as one call); whole when it is too small to cut, or
-   * when helpers could not start (then never again in this process).
+   * when helpers could not start (then never again in this process). A block that throws on a helper is
+   * computed again on the calling thread, where its error (if it has one) is thrown; later products run whole.
+   * Returns, or throws, only when no helper is still writing C.
    */
   run(threads: number, ...args: Parameters<Sgemm>): void {
     const [transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc] = args;
@@ -198,6 +202,7 @@ export class RowSplitter {
     if (parts < 2 || this.#broken || !this.#ensureHelpers(parts - 1)) return this.#sgemm(...args);
     const cuts = rowBlocks(m, parts, this.#tile);
     const aAddress = address(a), bAddress = address(b), cAddress = address(c);
+    const at = (base: bigint, bytes: number) => Deno.UnsafePointer.create(base + BigInt(bytes));
     const posted: number[] = [];
     for (let i = 1; i + 1 < cuts.length; i++) {
       const h = this.#helpers[i - 1], r = cuts[i];
@@ -210,10 +215,21 @@ export class RowSplitter {
       posted.push(Atomics.add(h.slots, SLOT.posted, 1) + 1);
       Atomics.notify(h.slots, SLOT.posted);
     }
-    this.#sgemm(transA, transB, cuts[1], n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    for (const [i, job] of posted.entries()) {
-      const slots = this.#helpers[i].slots;
-      while (Atomics.load(slots, SLOT.finished) !== job) waitWhile(slots, SLOT.finished, job - 1);
+    const failed: number[] = [];
+    try {
+      this.#sgemm(transA, transB, cuts[1], n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    } finally {
+      for (const [i, job] of posted.entries()) {
+        const slots = this.#helpers[i].slots;
+        while (Atomics.load(slots, SLOT.finished) !== job) waitWhile(slots, SLOT.finished, job - 1);
+        if (Atomics.load(slots, SLOT.failed) === job) failed.push(i + 1);
+      }
+    }
+    if (failed.length > 0) this.#broken = true;
+    for (const i of failed) {
+      const r = cuts[i];
+      const aBlock = at(aAddress, rowOffset(r, lda, transA)), cBlock = at(cAddress, rowOffset(r, ldc, false));
+      this.#sgemm(transA, transB, cuts[i + 1] - r, n, k, alpha, aBlock, lda, b, ldb, beta, cBlock, ldc);
     }
   }
 

@@ -2,9 +2,9 @@
  * Row-split products: the cuts, the tile search (on a JavaScript product whose edge rows sum in another order,
  * as OpenBLAS's edge kernels do), and, where OpenBLAS is installed, the same bits on 1, 2 and 3 threads.
  */
-import { findRowTile, rowBlocks, type Sgemm } from "./row_split.ts";
+import { findRowTile, rowBlocks, RowSplitter, type Sgemm } from "./row_split.ts";
 import { openOpenBlas } from "./openblas.ts";
-import { openWasmBlas } from "./wasm_sgemm.ts";
+import { openWasmBlas, wasmSgemm } from "./wasm_sgemm.ts";
 
 Deno.test("rowBlocks cuts at multiples of the tile and covers every row once, with no empty block", () => {
   const cases: [number, number, number, number[]][] = [
@@ -126,3 +126,25 @@ for (
     },
   });
 }
+
+Deno.test("a product that throws on the helpers neither hangs the caller nor spoils the products after it", () => {
+  const splitter = new RowSplitter(wasmSgemm(), 4, null);
+  const [m, n, k] = [100, 256, 256]; // cut in two blocks
+  let seed = 3;
+  const random = (length: number) =>
+    Float32Array.from({ length }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1);
+  const a = random(m * k), b = random(k * n), c = new Float32Array(m * n), whole = new Float32Array(m * n);
+  const ptr = (v: Float32Array) => Deno.UnsafePointer.of(v);
+  // A's rows 2^28 floats apart: every block needs over 4 GiB and throws before reading anything
+  let message = "";
+  try {
+    splitter.run(2, false, false, m, n, k, 1, ptr(a), 2 ** 28, ptr(b), n, 0, ptr(c), n);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  if (!message.startsWith("Cannot multiply")) throw new Error(`expected the size error, got "${message}"`);
+  for (let i = 0; i < 3; i++) splitter.run(2, false, false, m, n, k, 1, ptr(a), k, ptr(b), n, 0, ptr(c), n);
+  wasmSgemm()(false, false, m, n, k, 1, ptr(a), k, ptr(b), n, 0, ptr(whole), n);
+  const i = c.findIndex((x, i) => !Object.is(x, whole[i]));
+  if (i >= 0) throw new Error(`element ${i}: ${c[i]} after the failure, ${whole[i]} whole`);
+});

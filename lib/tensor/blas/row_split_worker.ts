@@ -1,7 +1,8 @@
 /**
  * A helper thread of `row_split.ts`: opens its product — OpenBLAS (single-threaded) at `libraryPath`, or the
  * built-in WebAssembly one when that is `null` — and runs the row blocks posted in its control block until the
- * process ends. It never returns to its event loop.
+ * process ends (a block that throws is marked failed, for the caller to compute). It never returns to its event
+ * loop.
  *
  * @module
  */
@@ -30,7 +31,12 @@ if (sgemm !== null) {
     done++;
     const [transA, transB, m, n, k, lda, ldb, ldc] = slots.subarray(SLOT.ints, SLOT.ints + 8);
     const p = (i: number) => Deno.UnsafePointer.create(pointers[i]);
-    sgemm(Boolean(transA), Boolean(transB), m, n, k, floats[0], p(0), lda, p(1), ldb, floats[1], p(2), ldc);
+    try {
+      sgemm(Boolean(transA), Boolean(transB), m, n, k, floats[0], p(0), lda, p(1), ldb, floats[1], p(2), ldc);
+    } catch {
+      // the caller computes this block itself and reports its error; this thread stays to finish later jobs
+      Atomics.store(slots, SLOT.failed, done);
+    }
     Atomics.store(slots, SLOT.finished, done);
     Atomics.notify(slots, SLOT.finished);
   }

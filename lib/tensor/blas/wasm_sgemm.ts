@@ -56,7 +56,27 @@ const span = (
   cols: number,
   ld: number,
 ) => (rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols);
-const align16 = (bytes: number) => (bytes + 15) & ~15;
+/** Rounded up to a multiple of 16 (in floating point: layouts may pass 2 GiB, where `&` would wrap). */
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** The most a WebAssembly memory with 32-bit addresses holds: 65,536 pages of 64 KiB. */
+const WASM32_BYTES = 2 ** 32;
+
+/** Grow `memory` to at least `end` bytes for the product named by `shape`, or say why it cannot. */
+function grow(memory: WebAssembly.Memory, end: number, shape: string): void {
+  const size = `${(end / 2 ** 20).toFixed(0)} MiB`;
+  if (end > WASM32_BYTES) {
+    throw new Error(
+      `Cannot multiply ${shape} on the built-in wasm-simd sgemm: its operands and panels need ${size}, more than ` +
+        "the 4 GiB of a WebAssembly memory; install OpenBLAS (sudo apt-get install libopenblas0-pthread)",
+    );
+  }
+  try {
+    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  } catch (e) {
+    throw new Error(`Cannot grow the built-in wasm-simd sgemm's memory to ${size} for ${shape}: ${e}`);
+  }
+}
 
 /**
  * A single-threaded `sgemm` on an instance of its own (one per thread that calls it).
@@ -84,7 +104,7 @@ export function wasmSgemm(): Sgemm {
     const bAt = align16(aAt + 4 * aFloats), cAt = align16(bAt + 4 * bFloats);
     const packedA = align16(cAt + 4 * cFloats), packedB = packedA + 4 * ROWS * Math.ceil(m / ROWS) * k;
     const end = packedB + 32 * Math.ceil(n / 8) * k;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    if (end > memory.buffer.byteLength) grow(memory, end, `${m}×${k} by ${k}×${n}`);
     const bytes = (at: number, floats: number) => new Uint8Array(memory.buffer, at, 4 * floats);
     if (aFloats > 0) Deno.UnsafePointerView.copyInto(a!, bytes(aAt, aFloats));
     if (bFloats > 0) Deno.UnsafePointerView.copyInto(b!, bytes(bAt, bFloats));

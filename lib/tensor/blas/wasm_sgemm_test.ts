@@ -53,3 +53,17 @@ Deno.test("wasmSgemm grows its memory for products larger than the last", () => 
     if (!c.every((x, i) => Object.is(x, want[i]))) throw new Error(`size ${size}: a·aᵀ differs`);
   }
 });
+
+Deno.test("wasmSgemm refuses a product that needs more than a WebAssembly memory holds, in one line", () => {
+  const sgemm = wasmSgemm();
+  const a = random(4), b = random(4), c = new Float32Array(4);
+  // rows of A 2^30 floats apart: its span alone is 4 GiB (nothing is read before the check)
+  try {
+    sgemm(false, false, 2, 2, 2, 1, ptr(a), 2 ** 30, ptr(b), 2, 0, ptr(c), 2);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!message.startsWith("Cannot multiply 2×2 by 2×2 on the built-in wasm-simd sgemm")) throw e;
+    return;
+  }
+  throw new Error("a 4 GiB operand was accepted");
+});
