@@ -6,6 +6,15 @@ import { findRowTile, rowBlocks, RowSplitter, type Sgemm } from "./row_split.ts"
 import { openOpenBlas } from "./openblas.ts";
 import { openWasmBlas, wasmSgemm } from "./wasm_sgemm.ts";
 
+/** `random(n)`: n floats in [−1, 1) from a small LCG seeded with `seed`, the same on every run. */
+function uniforms(seed: number): (n: number) => Float32Array {
+  return (n) =>
+    Float32Array.from(
+      { length: n },
+      () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1,
+    );
+}
+
 Deno.test("rowBlocks cuts at multiples of the tile and covers every row once, with no empty block", () => {
   const cases: [number, number, number, number[]][] = [
     [100, 2, 24, [0, 48, 100]],
@@ -75,12 +84,7 @@ for (
     fn() {
       const b = blas!;
       if (b.rowTile === null) throw new Error(`no exact row tile found for ${label}'s ${b.core} kernels`);
-      let seed = 7;
-      const random = (n: number) =>
-        Float32Array.from(
-          { length: n },
-          () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1,
-        );
+      const random = uniforms(7);
       const ptr = (v: Float32Array) => Deno.UnsafePointer.of(v)!;
       const shapes = [[100, 1024, 512], [1024, 512, 100], [100, 256, 256], [2000, 256, 256], [777, 301, 129]];
       const saved = b.threads;
@@ -130,9 +134,7 @@ for (
 Deno.test("a product that throws on the helpers neither hangs the caller nor spoils the products after it", () => {
   const splitter = new RowSplitter(wasmSgemm(), 4, null);
   const [m, n, k] = [100, 256, 256]; // cut in two blocks
-  let seed = 3;
-  const random = (length: number) =>
-    Float32Array.from({ length }, () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 31) - 1);
+  const random = uniforms(3);
   const a = random(m * k), b = random(k * n), c = new Float32Array(m * n), whole = new Float32Array(m * n);
   const ptr = (v: Float32Array) => Deno.UnsafePointer.of(v);
   // A's rows 2^28 floats apart: every block needs over 4 GiB and throws before reading anything
