@@ -7,6 +7,14 @@
  */
 import { RowSplitter, type Sgemm } from "./row_split.ts";
 
+/**
+ * Whether this process may call native code through FFI: both products read and write their operands through
+ * raw pointers, so without it neither can run (the kernels then keep tfjs-wasm's own products).
+ */
+export function ffiGranted(): boolean {
+  return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+}
+
 /** An opened BLAS: where its product comes from, its thread count and the `sgemm` entry point. */
 export interface Blas {
   /** The shared library that was opened, or "(built in)". */

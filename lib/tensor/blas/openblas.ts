@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Blas, blasThreads, readEnv, threadedBlas } from "./blas.ts";
+import { type Blas, blasThreads, ffiGranted, readEnv, threadedBlas } from "./blas.ts";
 import { findRowTile, type Sgemm } from "./row_split.ts";
 
 /** Row-major order, no transpose and transpose, as `cblas.h` numbers them. */
@@ -177,7 +177,7 @@ export function openBlasNotice(options: OpenBlasOptions = {}): string | undefine
     return "VSC_BLAS=off: matrix products run on the slower built-in wasm-simd sgemm; unset VSC_BLAS to use OpenBLAS";
   }
   if (openOpenBlas(options) !== null) return undefined;
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
+  if (!ffiGranted()) {
     return "Cannot call OpenBLAS or the built-in wasm-simd sgemm without FFI permission: matrix products run on " +
       "tfjs-wasm's own, several times slower; run deno with --allow-ffi (or -A)";
   }

@@ -202,7 +202,6 @@ export class RowSplitter {
     if (parts < 2 || this.#broken || !this.#ensureHelpers(parts - 1)) return this.#sgemm(...args);
     const cuts = rowBlocks(m, parts, this.#tile);
     const aAddress = address(a), bAddress = address(b), cAddress = address(c);
-    const at = (base: bigint, bytes: number) => Deno.UnsafePointer.create(base + BigInt(bytes));
     const posted: number[] = [];
     for (let i = 1; i + 1 < cuts.length; i++) {
       const h = this.#helpers[i - 1], r = cuts[i];
@@ -222,14 +221,14 @@ export class RowSplitter {
       for (const [i, job] of posted.entries()) {
         const slots = this.#helpers[i].slots;
         while (Atomics.load(slots, SLOT.finished) !== job) waitWhile(slots, SLOT.finished, job - 1);
-        if (Atomics.load(slots, SLOT.failed) === job) failed.push(i + 1);
+        if (Atomics.load(slots, SLOT.failed) === job) failed.push(i);
       }
     }
     if (failed.length > 0) this.#broken = true;
     for (const i of failed) {
-      const r = cuts[i];
-      const aBlock = at(aAddress, rowOffset(r, lda, transA)), cBlock = at(cAddress, rowOffset(r, ldc, false));
-      this.#sgemm(transA, transB, cuts[i + 1] - r, n, k, alpha, aBlock, lda, b, ldb, beta, cBlock, ldc);
+      // the block as posted: its row count and its own A and C addresses are still in the control block
+      const h = this.#helpers[i], p = (j: number) => Deno.UnsafePointer.create(h.pointers[j]);
+      this.#sgemm(transA, transB, h.slots[SLOT.ints + 2], n, k, alpha, p(0), lda, b, ldb, beta, p(2), ldc);
     }
   }
 

@@ -15,7 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import { SGEMM_WASM } from "../simd/sgemm_wasm.ts";
-import { type Blas, threadedBlas } from "./blas.ts";
+import { type Blas, ffiGranted, threadedBlas } from "./blas.ts";
 import type { Sgemm } from "./row_split.ts";
 
 /** What decides the bits of this product, for cache keys (`pipeline/backend.ts`); change it with the kernel. */
@@ -180,7 +180,7 @@ let cached: Blas | null | undefined;
  */
 export function openWasmBlas(threads: number): Blas | null {
   if (cached !== undefined) return cached;
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return cached = null;
+  if (!ffiGranted()) return cached = null;
   return cached = threadedBlas({
     path: "(built in)",
     core: "wasm-simd",
