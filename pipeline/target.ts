@@ -107,8 +107,9 @@ export async function keyTarget(options: TargetOptions): Promise<KeyedTarget> {
     for (const given of givenPaths) {
       if (!kind.files || instance.params[given.key] !== given.value) continue;
       if (!read.some((p) => p === given.path || p.startsWith(`${given.path}/`))) {
+        const missing = given.exists ? "" : "no such file or folder, and ";
         throw new RangeError(
-          `Cannot use --param ${given.key}=${given.value}: with its other parameters ${instance.id} would not ` +
+          `Cannot use --param ${given.key}=${given.value}: ${missing}with its other parameters ${instance.id} would not ` +
             `read it (${
               read.length ? `it reads ${relative(resolved.root, read[0])}` : "it reads no data file"
             }); ` +
@@ -164,22 +165,25 @@ export interface PlannedTarget extends KeyedTarget {
   items: PlanItem[];
 }
 
-/** The `--param` settings whose value names an existing file or folder (relative to the project root). */
+/**
+ * The `--param` settings whose value names a file or folder (relative to the project root): an existing one, or
+ * a missing one whose value has the shape of a path (a separator, or a file extension that starts with a letter), so that a
+ * mistyped data path is refused too where the stage would never look for it.
+ */
 async function userPaths(settings: string[], root: string) {
-  const out: { key: string; value: string; path: string }[] = [];
+  const out: { key: string; value: string; path: string; exists: boolean }[] = [];
   for (const setting of settings) {
     const { key, value } = parseParamSetting(setting);
     if (typeof value !== "string" || value === "") continue;
     const path = resolve(root, value);
-    try {
-      await Deno.stat(path);
-      out.push({ key, value, path });
-    } catch {
-      // Not a path on this machine: nothing to check.
-    }
+    const exists = await Deno.stat(path).then(() => true, () => false);
+    if (exists || PATH_SHAPE.test(value)) out.push({ key, value, path, exists });
   }
   return out;
 }
+
+/** A value with a path separator, or ending in a file extension that starts with a letter (`scenes.mat`, not `0.5`). */
+const PATH_SHAPE = /[/\\]|\.[A-Za-z][A-Za-z0-9]{0,4}$/;
 
 /** Key a target and decide what must run (`force`: stage names to rerun regardless of the cache). */
 export async function planTarget(options: TargetOptions & { force?: string[] }): Promise<PlannedTarget> {

@@ -135,7 +135,7 @@ Deno.test("gc removes entries that no target references under any profile", asyn
   assertEquals((await run(root)).ran, []);
 });
 
-Deno.test("a data path given with --param that the stage would not read is refused with the reason", async () => {
+Deno.test("a data path given with --param that the stage would not read, existing or not, is refused with the reason", async () => {
   const repo = fileURLToPath(new URL("..", import.meta.url));
   const tmp = await Deno.makeTempDir();
   try {
@@ -151,6 +151,20 @@ Deno.test("a data path given with --param that the stage would not read is refus
         }),
       RangeError,
       "Cannot use --param mat_path=README.md: with its other parameters patches would not read it",
+    );
+    // A mistyped path is refused as well, though it exists nowhere: it could never be checked by reading it.
+    await assertRejects(
+      () =>
+        status({
+          root: repo,
+          target: "table1",
+          profile: "smoke",
+          params: ["mat_path=no/such/scenes.mat"],
+          cacheDir: tmp,
+        }),
+      RangeError,
+      "Cannot use --param mat_path=no/such/scenes.mat: no such file or folder, and with its other parameters " +
+        "patches would not read it",
     );
     // A path the stage does read passes (the toy `source` reads its `data` file).
     const root = await makeToyRoot();
