@@ -20,6 +20,7 @@ import { type EntryState, type KeyedInstance, plan, type PlanItem } from "./plan
 import type { Json } from "./stage.ts";
 import { Store } from "./store.ts";
 import { quoteList } from "./_text.ts";
+import { exists } from "./_fs.ts";
 
 /** A target's instances with their keys, and what is needed to run them. */
 export interface KeyedTarget {
@@ -176,8 +177,8 @@ async function userPaths(settings: string[], root: string) {
     const { key, value } = parseParamSetting(setting);
     if (typeof value !== "string" || value === "") continue;
     const path = resolve(root, value);
-    const exists = await Deno.stat(path).then(() => true, () => false);
-    if (exists || PATH_SHAPE.test(value)) out.push({ key, value, path, exists });
+    const found = await exists(path);
+    if (found || PATH_SHAPE.test(value)) out.push({ key, value, path, exists: found });
   }
   return out;
 }

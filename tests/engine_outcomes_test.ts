@@ -140,28 +140,16 @@ Deno.test("a data path given with --param that the stage would not read, existin
   const tmp = await Deno.makeTempDir();
   try {
     // The smoke profile sets `source: embedded`, under which the patch stage reads no file.
+    const smokeWith = (setting: string) =>
+      status({ root: repo, target: "table1", profile: "smoke", params: [setting], cacheDir: tmp });
     await assertRejects(
-      () =>
-        status({
-          root: repo,
-          target: "table1",
-          profile: "smoke",
-          params: ["mat_path=README.md"],
-          cacheDir: tmp,
-        }),
+      () => smokeWith("mat_path=README.md"),
       RangeError,
       "Cannot use --param mat_path=README.md: with its other parameters patches would not read it",
     );
     // A mistyped path is refused as well, though it exists nowhere: it could never be checked by reading it.
     await assertRejects(
-      () =>
-        status({
-          root: repo,
-          target: "table1",
-          profile: "smoke",
-          params: ["mat_path=no/such/scenes.mat"],
-          cacheDir: tmp,
-        }),
+      () => smokeWith("mat_path=no/such/scenes.mat"),
       RangeError,
       "Cannot use --param mat_path=no/such/scenes.mat: no such file or folder, and with its other parameters " +
         "patches would not read it",
