@@ -178,13 +178,16 @@ async function userPaths(settings: string[], root: string) {
     if (typeof value !== "string" || value === "") continue;
     const path = resolve(root, value);
     const found = await exists(path);
-    if (found || PATH_SHAPE.test(value)) out.push({ key, value, path, exists: found });
+    if (found || PATH_SHAPE.test(value) || PATH_KEY.test(key)) out.push({ key, value, path, exists: found });
   }
   return out;
 }
 
 /** A value with a path separator, or ending in a file extension that starts with a letter (`scenes.mat`, not `0.5`). */
 const PATH_SHAPE = /[/\\]|\.[A-Za-z][A-Za-z0-9]{0,4}$/;
+/** A parameter named as the stages name their data locations (`mat_path`, `raw_dir`, `inception_dir`): its value is a
+ * path whatever its shape (`mat_path=scenes`). */
+const PATH_KEY = /_(path|dir)$/;
 
 /** Key a target and decide what must run (`force`: stage names to rerun regardless of the cache). */
 export async function planTarget(options: TargetOptions & { force?: string[] }): Promise<PlannedTarget> {

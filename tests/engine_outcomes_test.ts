@@ -154,6 +154,12 @@ Deno.test("a data path given with --param that the stage would not read, existin
       "Cannot use --param mat_path=no/such/scenes.mat: no such file or folder, and with its other parameters " +
         "patches would not read it",
     );
+    // So is one without a separator or an extension: the parameter's name says it is a path.
+    await assertRejects(
+      () => smokeWith("mat_path=scenes"),
+      RangeError,
+      "Cannot use --param mat_path=scenes: no such file or folder",
+    );
     // A path the stage does read passes (the toy `source` reads its `data` file).
     const root = await makeToyRoot();
     await Deno.writeTextFile(join(root, "extra.txt"), "x");
