@@ -26,7 +26,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
-import { productFlops } from "./flops.ts";
+import { productFlops, productsAlone } from "./flops.ts";
 
 const D = 256, K = 256, B = 100, LAMBDA = 20;
 
@@ -72,12 +72,12 @@ export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
         iterations = itstats.iterations;
         codes.dispose();
       }, { iterations: flags.quick ? 3 : flags.iterations });
-      t.flops = await productFlops(async () =>
-        (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose()
-      );
+      const solve = async () => (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose();
+      t.flops = await productFlops(solve);
       t.extra = {
         fistaIterations: iterations,
         msPerIteration: Math.round((t.medianMs / iterations) * 1000) / 1000,
+        ...await productsAlone(solve, flags.quick ? 3 : flags.iterations),
       };
       timings.push(t);
     }

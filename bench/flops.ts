@@ -10,6 +10,8 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { fastBlas } from "../lib/tensor/kernels.ts";
+import { heapOffset, wasmBackend } from "../lib/tensor/wasm_heap.ts";
+import { percentile } from "./_harness.ts";
 
 const PRODUCTS = new Set(["BatchMatMul", "_FusedMatMul"]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -40,6 +42,19 @@ export function productKernelFlops(
   return 2 * size(out) * k;
 }
 
+/** One sgemm call of a step: its geometry (`Sgemm`'s arguments less the pointers and alpha). */
+export interface ProductCall {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  lda: number;
+  ldb: number;
+  ldc: number;
+  beta: number;
+}
+
 /** The product flops of one call of `step` (it runs once, counted as the module doc says). */
 export async function productFlops(step: () => void | Promise<void>): Promise<number> {
   const blas = fastBlas();
@@ -63,4 +78,83 @@ export async function productFlops(step: () => void | Promise<void>): Promise<nu
     (sum, k) => sum + productKernelFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]),
     0,
   );
+}
+
+/**
+ * The sgemm calls one call of `step` makes (it runs once), in order; `null` unless the fast kernels (OpenBLAS or
+ * the built-in sgemm) are active, where every product of a step is such a call.
+ */
+export async function productCalls(step: () => void | Promise<void>): Promise<ProductCall[] | null> {
+  const blas = fastBlas();
+  if (blas === null) return null;
+  const sgemm = blas.sgemm, calls: ProductCall[] = [];
+  blas.sgemm = (...args: Parameters<typeof sgemm>) => {
+    const [transA, transB, m, n, k, , , lda, , ldb, beta, , ldc] = args;
+    calls.push({ transA, transB, m, n, k, lda, ldb, ldc, beta });
+    sgemm(...args);
+  };
+  try {
+    await step();
+  } finally {
+    blas.sgemm = sgemm;
+  }
+  return calls;
+}
+
+/**
+ * The time of a step's products alone: `calls` run back to back through the active sgemm (the step's thread
+ * count and row cut), each on operands of its own on the wasm heap that nothing else touches, after one untimed
+ * pass; median and 10th percentile over `iterations` passes, in ms. No step can take less with these products:
+ * the rest of its time is everything else (elementwise ops, latent layer, optimizer, dispatch, reads).
+ */
+export function timeProducts(calls: ProductCall[], iterations: number): { medianMs: number; p10Ms: number } {
+  const blas = fastBlas();
+  if (blas === null) throw new TypeError("Cannot time products: the fast kernels are not active");
+  // Stored operands: op(A) is m×k, so A is (transA ? k : m) rows of lda floats; B likewise; C is m rows of ldc.
+  const operands = calls.map((c) =>
+    [
+      (c.transA ? c.k : c.m) * c.lda,
+      (c.transB ? c.n : c.k) * c.ldb,
+      c.m * c.ldc,
+    ].map((floats) => tf.randomNormal([floats], 0, 1, "float32", 1))
+  );
+  try {
+    // Pointers once every operand is allocated (an allocation may grow the heap and move its buffer).
+    const backend = wasmBackend();
+    const base = Deno.UnsafePointer.of(backend.wasm.HEAPU8 as Uint8Array<ArrayBuffer>)!;
+    const pointers = operands.map((ts) =>
+      ts.map((t) => Deno.UnsafePointer.offset(base, heapOffset(backend, t)))
+    );
+    const pass = () => {
+      calls.forEach((c, i) => {
+        const [a, b, out] = pointers[i];
+        blas.sgemm(c.transA, c.transB, c.m, c.n, c.k, 1, a, c.lda, b, c.ldb, c.beta, out, c.ldc);
+      });
+    };
+    pass();
+    const ms: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      const t0 = performance.now();
+      pass();
+      ms.push(performance.now() - t0);
+    }
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    return { medianMs: round(percentile(ms, 0.5)), p10Ms: round(percentile(ms, 0.1)) };
+  } finally {
+    tf.dispose(operands.flat());
+  }
+}
+
+/**
+ * {@link timeProducts} of the products one call of `step` makes, as a timing's extras (`productsMs`,
+ * `productsP10Ms`); `{}` when the fast kernels are not active.
+ */
+export async function productsAlone(
+  step: () => void | Promise<void>,
+  iterations: number,
+): Promise<Record<string, number>> {
+  const calls = await productCalls(step);
+  if (calls === null) return {};
+  const { medianMs, p10Ms } = timeProducts(calls, iterations);
+  return { productsMs: medianMs, productsP10Ms: p10Ms };
 }

@@ -2,7 +2,7 @@
 import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
 import { useKernels } from "./_harness.ts";
-import { productFlops, productKernelFlops } from "./flops.ts";
+import { productCalls, productFlops, productKernelFlops, timeProducts } from "./flops.ts";
 import { paperModel, patchBatch } from "./linear_step.ts";
 
 Deno.test("productKernelFlops() counts 2·m·n·k with or without transposes, per batch", () => {
@@ -40,3 +40,24 @@ for (const kernels of ["fallback", "fast"] as const) {
     if (Math.abs(expected - 891e6) > 1e6) throw new Error(`hand count ${expected} is not ~891 MFLOP`);
   });
 }
+
+Deno.test("productCalls() records a step's sgemm calls, and timeProducts() replays them without leaking tensors", async () => {
+  const info = await useKernels("fallback");
+  if (!info.includes("sgemm")) throw new Error(`expected the built-in sgemm, got ${info}`);
+  const model = paperModel("gaussian", 1);
+  const x = patchBatch(new Rng(0));
+  const step = async () => tf.dispose(Object.values(await model.trainStep(x, new Rng(1))));
+  const calls = await productCalls(step);
+  const flops = await productFlops(step);
+  if (calls === null) throw new Error("no calls recorded with the fast kernels active");
+  const counted = calls.reduce((s, c) => s + 2 * c.m * c.n * c.k, 0);
+  if (counted !== flops) throw new Error(`the calls count ${counted} flops, productFlops ${flops}`);
+  const before = tf.memory().numTensors;
+  const { medianMs, p10Ms } = timeProducts(calls, 2);
+  if (tf.memory().numTensors !== before) throw new Error("timeProducts leaked tensors");
+  if (!(p10Ms > 0 && medianMs >= p10Ms)) throw new Error(`times ${p10Ms}, ${medianMs}`);
+  x.dispose();
+  model.dispose();
+  await useKernels("stock");
+  if (await productCalls(step) !== null) throw new Error("stock kernels make no sgemm calls to record");
+});

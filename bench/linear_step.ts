@@ -27,7 +27,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
-import { productFlops } from "./flops.ts";
+import { productFlops, productsAlone } from "./flops.ts";
 
 /**
  * Untimed steps before the timed ones (PyTorch's side takes as many, `bench/torch/steps.py`): training runs
@@ -86,6 +86,7 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
           warmup: stock ? 1 : WARMUP_STEPS,
         });
         timing.flops = await productFlops(step);
+        timing.extra = await productsAlone(step, flags.iterations);
         timings.push(timing);
         x.dispose();
         model.dispose();

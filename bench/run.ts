@@ -25,7 +25,8 @@
  * Times are medians of ≥ 10 timed iterations after warm-up (conv stock-kernel cases: 3), wall clock, on a
  * machine whose cores may be shared: compare within one run. PyTorch's times on this machine spread widely
  * (p10 to p90 often 1:4), so the table gives the ratio of medians and of 10th percentiles (the best a side
- * reaches). Every timing records `tf.memory().numTensors` before and after its iterations; a difference is
+ * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
+ * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every timing records `tf.memory().numTensors` before and after its iterations; a difference is
  * printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
  * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
  *
@@ -202,7 +203,7 @@ const peak = (await load<BenchResult>("peak"))?.timings[0];
 const peakGflops = peak?.flops ? peak.flops / (peak.medianMs * 1e6) : undefined;
 const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fallbk ms", "fast ms", "fallbk/fast"];
 header.push("torch ms");
-header.push("fast/torch", "p10 ratio", "webgpu ms", "GFLOP/s", "% peak");
+header.push("fast/torch", "p10 ratio", "prod ms", "prod/torch", "webgpu ms", "GFLOP/s", "% peak");
 console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {
@@ -222,6 +223,8 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
       : result
       ? "same"
       : "";
+    // The case's products alone (flops.ts timeProducts): the floor of its time with these products.
+    const products = Number(ours?.extra?.productsMs) || undefined;
     const cells = [
       fmt(stock?.medianMs),
       fmt(fallback?.medianMs),
@@ -230,6 +233,8 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
       fmt(py?.medianMs),
       ratio(ours?.medianMs, py?.medianMs),
       ratio(ours?.p10Ms, py?.p10Ms),
+      fmt(products),
+      ratio(products, py?.medianMs),
       fmt(gpu?.medianMs),
       fmt(gflops(ours)),
       peakGflops && gflops(ours) ? fmt((100 * gflops(ours)!) / peakGflops) : "—",
@@ -242,7 +247,9 @@ if (peakGflops) {
     `\nGFLOP/s: the case's matrix-product flops (bench/flops.ts) over its median time, for "fast" (else fallback, else stock); ` +
       `% peak: of ${
         peakGflops.toFixed(1)
-      } GFLOP/s, the best OpenBLAS sgemm 2048³ on every core (bench/peak.ts)`,
+      } GFLOP/s, the best OpenBLAS sgemm 2048³ on every core (bench/peak.ts); ` +
+      `prod ms: the case's sgemm calls alone, replayed back to back on operands of their own (bench/flops.ts ` +
+      `timeProducts), the floor of its time with these products; prod/torch: that floor over PyTorch's median`,
   );
 }
 const memory = await load<BenchResult>("memory");
