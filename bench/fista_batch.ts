@@ -26,7 +26,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
-import { productFlops, productsAlone } from "./flops.ts";
+import { productProfile } from "./flops.ts";
 
 const D = 256, K = 256, B = 100, LAMBDA = 20;
 
@@ -72,12 +72,15 @@ export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
         iterations = itstats.iterations;
         codes.dispose();
       }, { iterations: flags.quick ? 3 : flags.iterations });
-      const solve = async () => (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose();
-      t.flops = await productFlops(solve);
+      const products = await productProfile(
+        async () => (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose(),
+        flags.quick ? 3 : flags.iterations,
+      );
+      t.flops = products.flops;
       t.extra = {
         fistaIterations: iterations,
         msPerIteration: Math.round((t.medianMs / iterations) * 1000) / 1000,
-        ...await productsAlone(solve, flags.quick ? 3 : flags.iterations),
+        ...products.extra,
       };
       timings.push(t);
     }

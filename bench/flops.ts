@@ -57,28 +57,17 @@ export interface ProductCall {
 
 /** The product flops of one call of `step` (it runs once, counted as the module doc says). */
 export async function productFlops(step: () => void | Promise<void>): Promise<number> {
-  const blas = fastBlas();
-  if (blas !== null) {
-    const sgemm = blas.sgemm;
-    let flops = 0;
-    blas.sgemm = (...args: Parameters<typeof sgemm>) => {
-      const [, , m, n, k] = args;
-      flops += 2 * m * n * k;
-      sgemm(...args);
-    };
-    try {
-      await step();
-    } finally {
-      blas.sgemm = sgemm;
-    }
-    return flops;
-  }
+  const calls = await productCalls(step);
+  if (calls !== null) return callFlops(calls);
   const info = await tf.profile(step);
   return info.kernels.reduce(
     (sum, k) => sum + productKernelFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]),
     0,
   );
 }
+
+/** 2·m·n·k summed over `calls`. */
+const callFlops = (calls: ProductCall[]) => calls.reduce((sum, c) => sum + 2 * c.m * c.n * c.k, 0);
 
 /**
  * The sgemm calls one call of `step` makes (it runs once), in order; `null` unless the fast kernels (OpenBLAS or
@@ -146,15 +135,16 @@ export function timeProducts(calls: ProductCall[], iterations: number): { median
 }
 
 /**
- * {@link timeProducts} of the products one call of `step` makes, as a timing's extras (`productsMs`,
- * `productsP10Ms`); `{}` when the fast kernels are not active.
+ * The product flops of one call of `step` ({@link productFlops}) and, when the fast kernels are active,
+ * {@link timeProducts} of the products that call made, as a timing's extras (`productsMs`, `productsP10Ms`;
+ * `{}` otherwise): one run of the step serves both.
  */
-export async function productsAlone(
+export async function productProfile(
   step: () => void | Promise<void>,
   iterations: number,
-): Promise<Record<string, number>> {
+): Promise<{ flops: number; extra: Record<string, number> }> {
   const calls = await productCalls(step);
-  if (calls === null) return {};
+  if (calls === null) return { flops: await productFlops(step), extra: {} };
   const { medianMs, p10Ms } = timeProducts(calls, iterations);
-  return { productsMs: medianMs, productsP10Ms: p10Ms };
+  return { flops: callFlops(calls), extra: { productsMs: medianMs, productsP10Ms: p10Ms } };
 }

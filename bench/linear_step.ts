@@ -27,7 +27,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
-import { productFlops, productsAlone } from "./flops.ts";
+import { productProfile } from "./flops.ts";
 
 /**
  * Untimed steps before the timed ones (PyTorch's side takes as many, `bench/torch/steps.py`): training runs
@@ -85,8 +85,9 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
           iterations: stock ? Math.min(flags.iterations, STOCK_ITERATIONS) : flags.iterations,
           warmup: stock ? 1 : WARMUP_STEPS,
         });
-        timing.flops = await productFlops(step);
-        timing.extra = await productsAlone(step, flags.iterations);
+        const products = await productProfile(step, flags.iterations);
+        timing.flops = products.flops;
+        timing.extra = products.extra;
         timings.push(timing);
         x.dispose();
         model.dispose();

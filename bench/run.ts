@@ -26,8 +26,8 @@
  * machine whose cores may be shared: compare within one run. PyTorch's times on this machine spread widely
  * (p10 to p90 often 1:4), so the table gives the ratio of medians and of 10th percentiles (the best a side
  * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
- * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every timing records `tf.memory().numTensors` before and after its iterations; a difference is
- * printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
+ * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every
+ * timing records `tf.memory().numTensors` before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
  * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
  *
  * Environment: `VSC_BLAS=off` disables OpenBLAS, `VSC_BLAS_LIB=/path/libopenblas.so.0` picks the library,
