@@ -22,11 +22,16 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
+// (3, 5): the transposed conv 5 → 3 takes the gathered form at stride 2; (1, 4): 4 → 1 the scatter form
+const channelPairs = [[3, 5], [1, 4]];
+
 Deno.test("conv2d() and convTranspose2d() (HWNC) match tfjs's NHWC kernels and gradients on the cpu backend", async () => {
   await useBackend("cpu");
   const rng = new Rng(1);
-  for (const { k, s, p, h } of cases) {
-    const ci = 3, co = 5, n = 2;
+  for (
+    const { k, s, p, h, ci, co } of cases.flatMap((c) => channelPairs.map(([ci, co]) => ({ ...c, ci, co })))
+  ) {
+    const n = 2;
     const x = tf.tensor4d(rng.normalArray(n * h * h * ci), [n, h, h, ci]);
     const w = tf.tensor4d(rng.normalArray(k * k * ci * co), [k, k, ci, co]);
     const padArg = p > 0 ? [[0, 0], [p, p], [p, p], [0, 0]] as never : "valid";
@@ -95,4 +100,35 @@ Deno.test("BatchNorm training gradients match autodiff of the plain formula", as
     Math.abs(value.dataSync()[0] - tf.sum(tf.mul(plain(x, bn.gamma, bn.beta), r)).dataSync()[0]) < 1e-4,
   );
   assert.equal(updates.length, 1);
+});
+
+Deno.test("Conv's bias gradient is Σ dy over rows, and its other gradients those of conv + broadcast add", async () => {
+  const { Conv } = await import("./layers.ts");
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    const rng = new Rng(9);
+    const layer = new Conv(rng, 2, 3, 4, 2, 1, false);
+    const x = tf.tensor4d(rng.normalArray(6 * 6 * 2 * 2), [6, 6, 2, 2]); // HWNC
+    const r = tf.tensor4d(rng.normalArray(3 * 3 * 2 * 3), [3, 3, 2, 3]);
+    const before = tf.memory().numTensors;
+    const ours = tf.variableGrads(() => tf.sum(tf.mul(layer.forward(x), r)) as tf.Scalar, [layer.w, layer.b]);
+    const plain = tf.variableGrads(
+      () => tf.sum(tf.mul(tf.add(conv2dHwnc(x, layer.w as tf.Tensor4D, 2, 1), layer.b), r)) as tf.Scalar,
+      [layer.w, layer.b],
+    );
+    const rowSums = tf.sum(r, [0, 1, 2]);
+    assert.ok(maxDiff(ours.grads[layer.b.name], rowSums) < 1e-5, backend);
+    assert.ok(maxDiff(ours.grads[layer.b.name], plain.grads[layer.b.name]) < 1e-5, backend);
+    assert.ok(maxDiff(ours.grads[layer.w.name], plain.grads[layer.w.name]) < 1e-5, backend);
+    assert.ok(Math.abs(ours.value.dataSync()[0] - plain.value.dataSync()[0]) < 1e-4, backend);
+    tf.dispose([
+      ours.value,
+      plain.value,
+      ...Object.values(ours.grads),
+      ...Object.values(plain.grads),
+      rowSums,
+    ]);
+    assert.equal(tf.memory().numTensors, before, backend);
+    tf.dispose([x, r, layer.w, layer.b]);
+  }
 });

@@ -12,7 +12,9 @@
  */
 import { tf } from "../../tensor/tf.ts";
 import type { Rng } from "../../tensor/rng.ts";
+import type { CustomGradientFunc } from "../../tensor/ops.ts";
 import { conv2d, convTranspose2d } from "./conv_ops.ts";
+import { BATCH_NORM_EPS, batchNormTrain } from "./batch_norm_train.ts";
 
 function uniformVar(rng: Rng, shape: number[], bound: number): tf.Variable {
   // Unnamed variables: tfjs names must be unique per process, and a process may hold several models.
@@ -65,12 +67,27 @@ export class Conv {
   }
   forward(x: tf.Tensor4D): tf.Tensor4D {
     const f = this.transposed ? convTranspose2d : conv2d;
-    return tf.add(f(x, this.w as tf.Tensor4D, this.stride, this.pad), this.b); // [H', W', N, Co]
+    return addChannelBias(f(x, this.w as tf.Tensor4D, this.stride, this.pad), this.b); // [H', W', N, Co]
   }
   state(): LayerState {
     return { params: { w: this.w, b: this.b }, buffers: {} };
   }
 }
+
+/**
+ * y + b for y [H, W, N, C] and b [C], whose gradient for b sums dy over its rows as one product with a row of
+ * ones: tfjs-wasm's `Sum` over leading axes transposes first (~19 ms on [14, 14, 320, 64], ~3 ms this way).
+ */
+const addChannelBias = tf.customGrad(
+  ((y: tf.Tensor4D, b: tf.Tensor1D) => ({
+    value: tf.add(y, b),
+    gradFunc: (dy: tf.Tensor) =>
+      tf.tidy(() => {
+        const c = dy.shape[3]!, rows = dy.size / c;
+        return [dy.clone(), tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(dy, [rows, c])), [c])];
+      }),
+  })) as CustomGradientFunc,
+) as (y: tf.Tensor4D, b: tf.Variable) => tf.Tensor4D;
 
 /** Pending running-statistics update of a batch-norm layer, collected during a training forward pass. */
 export interface BatchNormUpdate {
@@ -88,7 +105,7 @@ export class BatchNorm {
   readonly beta: tf.Variable;
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
-  static readonly EPS = 1e-5;
+  static readonly EPS = BATCH_NORM_EPS;
   static readonly MOMENTUM = 0.1;
   constructor(readonly channels: number) {
     this.gamma = tf.tidy(() => tf.variable(tf.ones([channels])));
@@ -122,56 +139,6 @@ export class BatchNorm {
       buffers: { running_mean: this.runningMean, running_var: this.runningVar },
     };
   }
-}
-
-/**
- * Training-mode batch norm over axes 0–2 as one custom-gradient node that keeps only x and γ (tfjs would keep
- * every intermediate of the taped composite). With M = N·H·W, x̂ = (x − μ)/√(σ² + ε) and the biased σ²:
- *   y = γ·x̂ + β;  ∂β = Σ dy;  ∂γ = Σ dy·x̂;  ∂x = γ/(M·√(σ² + ε)) · (M·dy − ∂β − x̂·∂γ)
- * `onMoments` receives the batch mean and biased variance [C] (new tensors the callee must keep or dispose).
- */
-function batchNormTrain(
-  x: tf.Tensor4D,
-  gamma: tf.Variable,
-  beta: tf.Variable,
-  onMoments: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
-): tf.Tensor4D {
-  const normalise = (a: tf.Tensor) => {
-    const m = tf.moments(a, [0, 1, 2]); // [C], [C]
-    return {
-      ...m,
-      inv: tf.rsqrt(tf.add(m.variance, BatchNorm.EPS)),
-      xhat: tf.mul(tf.sub(a, m.mean), tf.rsqrt(tf.add(m.variance, BatchNorm.EPS))),
-    };
-  };
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xx, g, b, save] = args as [tf.Tensor4D, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([xx, g]);
-    const value = tf.tidy(() => {
-      const { mean, variance, xhat } = normalise(xx);
-      onMoments(tf.clone(mean) as tf.Tensor1D, tf.clone(variance) as tf.Tensor1D);
-      return tf.add(tf.mul(xhat, g), b); // [H, W, N, C]
-    });
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [sx, sg] = saved;
-        const d = dy as tf.Tensor;
-        return tf.tidy(() => {
-          const { inv, xhat } = normalise(sx);
-          const count = sx.shape[0]! * sx.shape[1]! * sx.shape[2]!;
-          const dBeta = tf.sum(d, [0, 1, 2]); // [C]
-          const dGamma = tf.sum(tf.mul(d, xhat), [0, 1, 2]); // [C]
-          const dx = tf.mul(
-            tf.mul(sg, tf.div(inv, count)),
-            tf.sub(tf.sub(tf.mul(d, count), dBeta), tf.mul(xhat, dGamma)),
-          );
-          return [dx, dGamma, dBeta];
-        });
-      },
-    };
-  });
-  return op(x, gamma, beta) as tf.Tensor4D;
 }
 
 /**
