@@ -10,6 +10,7 @@
 import { tf } from "../tensor/tf.ts";
 import { hostCompute, onHostBackend } from "../tensor/host.ts";
 import { readFloats } from "../tensor/readback.ts";
+import { proximalLoops } from "../tensor/heap_kernels.ts";
 
 /** The objective's terms at a point, as named in the iteration statistics. */
 export interface ObjectiveTerms {
@@ -182,16 +183,35 @@ function hostStep(
   let diffSq = 0, oldSq = 0;
   const [xk, zk] = hostCompute([v, xOld], [v.shape, v.shape], ([vv, xo], [xv, zv]) => {
     problem.proxGHost!(vv, xv, step);
-    // local sums: a `let` captured from the enclosing function would box every += as a heap number
-    let dd = 0, oo = 0;
-    for (let i = 0; i < xv.length; i++) {
-      const d = xv[i] - xo[i];
-      zv[i] = xv[i] + momentum * d;
-      dd += d * d;
-      oo += xo[i] * xo[i];
-    }
-    [diffSq, oldSq] = [dd, oo];
+    [diffSq, oldSq] = extrapolateInto(xv, xo, momentum, zv);
   });
   v.dispose();
   return [xk as tf.Tensor2D, zk as tf.Tensor2D, diffSq, oldSq];
+}
+
+/**
+ * FISTA's extrapolation z ← x + m·(x − x_old), each element in float64 and rounded once to float32, and the
+ * squared norms [‖x − x_old‖², ‖x_old‖²] of the stopping test in float64, each summed as four partial sums of the
+ * elements i ≡ 0..3 (mod 4) (the n mod 4 leftovers into the first), then (s₀ + s₁) + (s₂ + s₃): independent
+ * additions pipeline, one running sum does not. On views of the wasm heap the same arithmetic runs as one SIMD
+ * pass (`heap_kernels.wat` `extrapolate`); the two give the same bits.
+ */
+export function extrapolateInto(
+  x: Float32Array,
+  xOld: Float32Array,
+  m: number,
+  z: Float32Array,
+): [number, number] {
+  const simd = proximalLoops(x, xOld, z);
+  if (simd !== null) return simd.extrapolate(x, xOld, z, m);
+  const dd = [0, 0, 0, 0], oo = [0, 0, 0, 0];
+  const n4 = x.length - (x.length % 4);
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i] - xOld[i];
+    z[i] = x[i] + m * d;
+    const lane = i < n4 ? i % 4 : 0;
+    dd[lane] += d * d;
+    oo[lane] += xOld[i] * xOld[i];
+  }
+  return [(dd[0] + dd[1]) + (dd[2] + dd[3]), (oo[0] + oo[1]) + (oo[2] + oo[3])];
 }

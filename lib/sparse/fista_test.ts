@@ -2,7 +2,9 @@ import { assert, assertAlmostEquals, assertEquals } from "../testing/assert.ts";
 import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
 import { Rng } from "../tensor/rng.ts";
-import { fista } from "./fista.ts";
+import { hostCompute } from "../tensor/host.ts";
+import { proximalLoops } from "../tensor/heap_kernels.ts";
+import { extrapolateInto, fista } from "./fista.ts";
 import { lasso, solveLasso } from "./lasso.ts";
 import { matMul64, plantedCodes, randomUnitDictionary, transpose64 } from "./_testing.ts";
 
@@ -213,6 +215,37 @@ Deno.test("fista()'s host step (prox, momentum and norms in one pass) equals the
     for (let i = 0; i < hx.length; i++) assertAlmostEquals(hx[i], ox[i], 1e-4, `x[${i}] on ${backend}`);
     tf.dispose([host.x, ops.x, y, a]);
     problem.dispose();
+  }
+  await useBackend("cpu");
+});
+
+Deno.test("extrapolateInto() on views of the wasm heap (the SIMD loop) equals the JavaScript loop bit for bit", async () => {
+  await useBackend("wasm");
+  const rng = new Rng(12);
+  const m = 0.7236067977499789; // a FISTA momentum (t₂ − 1)/t₃, not a float32 value
+  for (const n of [1, 3, 4, 5, 1027]) {
+    const draw = () => Float32Array.from({ length: n }, () => rng.normal() * 10 ** (rng.next() * 4 - 2));
+    const [xs, olds] = [draw(), draw()];
+    const expectedZ = new Float32Array(n);
+    const expectedNorms = extrapolateInto(xs, olds, m, expectedZ); // plain arrays: the JavaScript loop
+    const [x, old] = [tf.tensor1d(xs), tf.tensor1d(olds)];
+    let norms: [number, number] = [NaN, NaN];
+    const [z] = hostCompute([x, old], [[n]], ([xv, ov], [zv]) => {
+      assert(proximalLoops(xv, ov, zv) !== null, "heap views take the SIMD loop");
+      norms = extrapolateInto(xv, ov, m, zv);
+    });
+    assertEquals(
+      new Uint32Array((await z.data() as Float32Array).buffer),
+      new Uint32Array(expectedZ.buffer),
+      `z, n = ${n}`,
+    );
+    assertEquals(norms, expectedNorms, `norms, n = ${n}`);
+    // the norms are the float64 sums, to rounding
+    let [dd, oo] = [0, 0];
+    for (let i = 0; i < n; i++) [dd, oo] = [dd + (xs[i] - olds[i]) ** 2, oo + olds[i] ** 2];
+    assertAlmostEquals(norms[0], dd, 1e-12 * dd);
+    assertAlmostEquals(norms[1], oo, 1e-12 * oo);
+    tf.dispose([x, old, z]);
   }
   await useBackend("cpu");
 });

@@ -72,16 +72,24 @@ export async function lasso(
     );
   }
   if (!(tau >= 0)) throw new RangeError(`Cannot build lasso: "tau" must be non-negative, received ${tau}`);
-  const lipschitz = options.lipschitz ?? (await spectralNormSquared(a)).value;
-  const step = 1 / lipschitz;
-  const [at, gram, yA, stepMatrix, stepOffset] = tf.tidy(() => {
+  const [at, gram] = tf.tidy(() => {
     const at = tf.transpose(a) as tf.Tensor2D; // [K, D]
-    const gram = tf.matMul(at, a); // [K, K]
+    return [at, tf.matMul(at, a)] as const; // G [K, K]
+  });
+  let lipschitz: number;
+  try {
+    lipschitz = options.lipschitz ?? (await spectralNormSquared(a, { gram })).value;
+  } catch (error) {
+    tf.dispose([at, gram]);
+    throw error;
+  }
+  const step = 1 / lipschitz;
+  const [yA, stepMatrix, stepOffset] = tf.tidy(() => {
     const yA = tf.matMul(y, a) as tf.Tensor2D; // [B, K]
     // z − (1/L)(z G − Y A) = z (I − G/L) + (1/L) Y A
     const stepMatrix = tf.sub(tf.eye(gram.shape[0]), tf.mul(gram, step)) as tf.Tensor2D; // [K, K]
     const stepOffset = tf.mul(yA, step) as tf.Tensor2D; // [B, K]
-    return [at, gram, yA, stepMatrix, stepOffset] as const;
+    return [yA, stepMatrix, stepOffset] as const;
   });
   return {
     tau,

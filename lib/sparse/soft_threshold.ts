@@ -4,6 +4,7 @@
  * @module
  */
 import { tf } from "../tensor/tf.ts";
+import { proximalLoops } from "../tensor/heap_kernels.ts";
 
 /**
  * Soft-threshold every entry of `x` at `t ≥ 0`:
@@ -47,6 +48,8 @@ export function softThreshold<T extends tf.Tensor>(x: T, t: number): T {
 export function softThresholdInto(v: Float32Array, t: number, out: Float32Array): void {
   if (!(t >= 0)) throw new RangeError(`Cannot soft-threshold: threshold must be non-negative, received ${t}`);
   const t32 = Math.fround(t);
+  const simd = proximalLoops(v, out); // views of the wasm heap: the same arithmetic in one SIMD pass
+  if (simd !== null) return simd.softThreshold(v, out, t32);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     out[i] = x > t32 ? x - t32 : x < -t32 ? x + t32 : 0;

@@ -1,7 +1,10 @@
-import { assertEquals, assertThrows } from "../testing/assert.ts";
+import { assert, assertEquals, assertThrows } from "../testing/assert.ts";
 import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
-import { softThreshold } from "./soft_threshold.ts";
+import { hostCompute } from "../tensor/host.ts";
+import { proximalLoops } from "../tensor/heap_kernels.ts";
+import { Rng } from "../tensor/rng.ts";
+import { softThreshold, softThresholdInto } from "./soft_threshold.ts";
 
 await useBackend("cpu");
 
@@ -26,4 +29,31 @@ Deno.test("softThreshold() rejects a negative threshold", () => {
   const x = tf.scalar(1);
   assertThrows(() => softThreshold(x, -1), RangeError, "Cannot soft-threshold");
   x.dispose();
+});
+
+Deno.test("softThresholdInto() on views of the wasm heap (the SIMD loop) equals the JavaScript loop bit for bit", async () => {
+  await useBackend("wasm");
+  const rng = new Rng(11);
+  const t = 0.3;
+  for (const n of [1, 3, 4, 5, 1027]) {
+    // values spanning magnitudes, and the edge cases: ±t exactly, ±0, NaN, infinities
+    const values = Float32Array.from({ length: n }, () => rng.normal() * 10 ** (rng.next() * 4 - 2));
+    const edges = [Math.fround(t), -Math.fround(t), 0, -0, NaN, Infinity, -Infinity];
+    edges.slice(0, n).forEach((e, i) => values[(i * 7) % n] = e);
+    const expected = new Float32Array(n);
+    softThresholdInto(values, t, expected); // plain arrays: the JavaScript loop
+    const v = tf.tensor1d(values);
+    const [x] = hostCompute([v], [[n]], ([vv], [xv]) => {
+      assert(proximalLoops(vv, xv) !== null, "heap views take the SIMD loop");
+      softThresholdInto(vv, t, xv);
+    });
+    assertEquals(
+      new Uint32Array((await x.data() as Float32Array).buffer),
+      new Uint32Array(expected.buffer),
+      `n = ${n}`,
+    );
+    tf.dispose([v, x]);
+  }
+  assertEquals(proximalLoops(new Float32Array(4)), null);
+  await useBackend("cpu");
 });

@@ -5,7 +5,8 @@
  */
 import { tf } from "../tensor/tf.ts";
 import { readFloats } from "../tensor/readback.ts";
-import { dotF64, f64Loops } from "../tensor/heap_kernels.ts";
+import { hostCompute, onHostBackend } from "../tensor/host.ts";
+import { dotF64, type F64Loops, f64Loops } from "../tensor/heap_kernels.ts";
 
 /** Options of {@link spectralNormSquared}. */
 export interface SpectralNormOptions {
@@ -15,6 +16,8 @@ export interface SpectralNormOptions {
   tol?: number;
   /** Iteration cap (Lanczos steps); K steps always suffice. @default K */
   maxIter?: number;
+  /** G = AᵀA [K, K] as `tf.matMul(tf.transpose(a), a)` gives it, when the caller has it (e.g. the lasso). */
+  gram?: tf.Tensor2D;
 }
 
 /** The estimate, the corresponding unit eigenvector of AᵀA [K], and the iterations used. */
@@ -56,29 +59,50 @@ export async function spectralNormSquared(
 ): Promise<SpectralNormResult> {
   const k = a.shape[1];
   const { tol = 1e-10, maxIter = k } = options;
-  const gram = tf.tidy(() => tf.matMul(tf.transpose(a), a)); // [K, K]
+  if (options.gram && (options.gram.shape[0] !== k || options.gram.shape[1] !== k)) {
+    throw new RangeError(
+      `Cannot compute spectralNormSquared: "gram" must be [${k}, ${k}], received [${options.gram.shape}]`,
+    );
+  }
   const steps = Math.min(maxIter, k);
-  // G, the Lanczos basis (row j: q_j), q and w live in a WebAssembly memory of their own, where the matrix–vector
-  // product and the reorthogonalisation run as SIMD loops with the arithmetic of plain JavaScript loops.
-  const bytes = 8 * (k * k + steps * k + 2 * k);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const loops = f64Loops(memory);
-  const [gAt, basisAt, qAt, wAt] = [0, 8 * k * k, 8 * (k * k + steps * k), 8 * (k * k + steps * k + k)];
-  const g = new Float64Array(memory.buffer, gAt, k * k);
+  const gram = options.gram ?? tf.tidy(() => tf.matMul(tf.transpose(a), a)); // [K, K]
+  // G, the Lanczos basis (row j: q_j), q and w live in a WebAssembly memory of this module's, where the
+  // matrix–vector product and the reorthogonalisation run as SIMD loops with the arithmetic of plain JavaScript
+  // loops; every slot is written before it is read, and no await comes between taking it and the result, so one
+  // memory serves every call.
+  try {
+    // on the cpu and wasm backends, G comes straight from the tensor's memory (a read would copy 4·K² bytes)
+    const read = onHostBackend() ? undefined : await readFloats(gram);
+    const { memory, loops } = workspace(8 * (k * k + steps * k + 2 * k));
+    const [gAt, basisAt, qAt, wAt] = [0, 8 * k * k, 8 * (k * k + steps * k), 8 * (k * k + steps * k + k)];
+    const g = new Float64Array(memory.buffer, gAt, k * k);
+    if (read) g.set(read);
+    else hostCompute([gram], [], ([values]) => g.set(values));
+    return lanczos(loops, memory, [gAt, basisAt, qAt, wAt], k, steps, tol, options.v0);
+  } finally {
+    if (gram !== options.gram) gram.dispose();
+  }
+}
+
+/** The Lanczos iteration on the Gram matrix G in `memory` (at gAt; the basis, q and w at the other offsets). */
+function lanczos(
+  loops: F64Loops,
+  memory: WebAssembly.Memory,
+  [gAt, basisAt, qAt, wAt]: number[],
+  k: number,
+  steps: number,
+  tol: number,
+  v0: Float64Array | undefined,
+): SpectralNormResult {
   const basis = new Float64Array(memory.buffer, basisAt, steps * k);
   const q = new Float64Array(memory.buffer, qAt, k), w = new Float64Array(memory.buffer, wAt, k);
-  try {
-    g.set(await readFloats(gram));
-  } finally {
-    gram.dispose();
-  }
-  if (options.v0) {
-    if (options.v0.length !== k) {
+  if (v0) {
+    if (v0.length !== k) {
       throw new RangeError(
-        `Cannot compute spectralNormSquared: "v0" must have length ${k}, received ${options.v0.length}`,
+        `Cannot compute spectralNormSquared: "v0" must have length ${k}, received ${v0.length}`,
       );
     }
-    q.set(options.v0);
+    q.set(v0);
   } else {
     for (let i = 0; i < k; i++) q[i] = 1 + 0.5 * Math.sin(1.7 * i + 0.3);
   }
@@ -106,6 +130,19 @@ export async function spectralNormSquared(
   }
   normalise(vector);
   return { value: theta, vector, iterations };
+}
+
+let shared: { memory: WebAssembly.Memory; loops: F64Loops } | undefined;
+
+/** The module's Lanczos memory, grown to at least `bytes`, and the loops bound to it (one instance per process). */
+function workspace(bytes: number): { memory: WebAssembly.Memory; loops: F64Loops } {
+  if (shared === undefined) {
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    shared = { memory, loops: f64Loops(memory) };
+  }
+  const missing = Math.ceil((bytes - shared.memory.buffer.byteLength) / 65536);
+  if (missing > 0) shared.memory.grow(missing);
+  return shared;
 }
 
 function normalise(v: Float64Array): number {

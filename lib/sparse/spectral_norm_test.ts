@@ -47,3 +47,25 @@ Deno.test("spectralNormSquared() converges on a crowded spectrum (256×256 rando
   }
   assert(Math.sqrt(residual) < 1e-5 * top, `residual ${Math.sqrt(residual)}`);
 });
+
+Deno.test("spectralNormSquared() gives the same bits with a given Gram matrix, and after larger and smaller calls", async () => {
+  for (const backend of ["cpu", "wasm"] as const) {
+    await useBackend(backend);
+    const rng = new Rng(5);
+    const small = tf.tensor2d(randomUnitDictionary(rng, 20, 30), [20, 30]);
+    const large = tf.tensor2d(randomUnitDictionary(rng, 64, 96), [64, 96]);
+    const first = await spectralNormSquared(small); // the module's memory at its first size
+    await spectralNormSquared(large); // grown
+    const again = await spectralNormSquared(small); // the same memory, larger than needed, with old contents
+    const gram = tf.tidy(() => tf.matMul(tf.transpose(small), small)) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const given = await spectralNormSquared(small, { gram });
+    assertEquals(tf.memory().numTensors, before, "the caller's Gram matrix is not disposed");
+    for (const r of [again, given]) {
+      assertEquals([r.value, r.iterations], [first.value, first.iterations], backend);
+      assertEquals(Array.from(r.vector), Array.from(first.vector), backend);
+    }
+    tf.dispose([small, large, gram]);
+  }
+  await useBackend("cpu");
+});

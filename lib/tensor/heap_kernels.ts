@@ -29,6 +29,10 @@ interface HeapExports {
   bias_activation(y: number, b: number, rows: number, cols: number, stride: number, relu: number): void;
   relu_mask(g: number, h: number, n: number): void;
   column_sums(g: number, out: number, rows: number, cols: number, stride: number): void;
+  soft_threshold(v: number, out: number, n: number, t: number): void;
+  extrapolate(x: number, xOld: number, z: number, n: number, m: number): void;
+  diff_sq: WebAssembly.Global;
+  old_sq: WebAssembly.Global;
 }
 
 /** The float64 loops of the module (byte offsets into the memory it is instantiated on). */
@@ -186,5 +190,52 @@ export function denseLoops(): {
       fns.bias_activation(y, b, rows, cols, stride, relu ? 1 : 0),
     reluMask: (g, h, n) => fns.relu_mask(g, h, n),
     columnSums: (g, out, rows, cols, stride) => fns.column_sums(g, out, rows, cols, stride),
+  };
+}
+
+/** The loops of {@linkcode proximalLoops}, on float32 arrays that are views of the wasm heap. */
+export interface ProximalLoops {
+  /** out[i] ← soft(v[i], t) in float32 (t a float32 value ≥ 0). */
+  softThreshold(v: Float32Array, out: Float32Array, t: number): void;
+  /** z ← x + m·(x − xOld) (float64 per element, rounded on store); returns [Σ (x − xOld)², Σ xOld²]. */
+  extrapolate(x: Float32Array, xOld: Float32Array, z: Float32Array, m: number): [number, number];
+}
+
+/**
+ * The proximal-gradient loops of `heap_kernels.wat` (soft threshold, FISTA's extrapolation) for `arrays`, when
+ * every one of them is a view of the active wasm backend's heap (as {@linkcode "./host.ts"} `hostCompute` hands
+ * them out); `null` otherwise, and the caller runs its JavaScript loop, which has the same arithmetic.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from "./backend.ts";
+ * import { tf } from "./tf.ts";
+ * import { hostCompute } from "./host.ts";
+ * import { proximalLoops } from "./heap_kernels.ts";
+ * await useBackend("wasm");
+ * const v = tf.tensor1d([-2, 0.5, 3]);
+ * const [x] = hostCompute([v], [[3]], ([vv], [xv]) => proximalLoops(vv, xv)!.softThreshold(vv, xv, 1));
+ * if ((await x.data()).join() !== "-1,0,2") throw new Error("soft threshold");
+ * if (proximalLoops(new Float32Array(3)) !== null) throw new Error("not a heap view");
+ * tf.dispose([v, x]);
+ * ```
+ */
+export function proximalLoops(...arrays: Float32Array[]): ProximalLoops | null {
+  const heap = heapExports();
+  if (heap === null) return null;
+  const buffer = heap.backend.wasm.asm.memory.buffer;
+  if (!arrays.every((a) => a.buffer === buffer)) return null;
+  if (arrays.some((a) => a.length !== arrays[0].length)) {
+    throw new RangeError(
+      `Cannot run the proximal loops: the arrays' lengths differ (${arrays.map((a) => a.length).join(", ")})`,
+    );
+  }
+  const { fns } = heap;
+  return {
+    softThreshold: (v, out, t) => fns.soft_threshold(v.byteOffset, out.byteOffset, v.length, t),
+    extrapolate(x, xOld, z, m) {
+      fns.extrapolate(x.byteOffset, xOld.byteOffset, z.byteOffset, x.length, m);
+      return [fns.diff_sq.value, fns.old_sq.value];
+    },
   };
 }
