@@ -175,8 +175,13 @@ Deno.test("a stage whose code is edited while the run is in progress is not reco
     join(root, "experiments/slow.yaml"),
     "stages:\n  slow: { kind: slow, params: { ms: 2500 } }\n",
   );
-  const running = reproduce({ root, target: "slow" });
-  await new Promise((r) => setTimeout(r, 800));
+  // edit once the stage has started (not after a fixed delay: on a starved machine planning alone can take
+  // longer, and the plan would then see the edited code), well before its 2.5 s are over
+  let started = () => {};
+  const start = new Promise<void>((r) => started = r);
+  const running = reproduce({ root, target: "slow", reporter: (e) => e.type === "start" && started() });
+  await start;
+  await new Promise((r) => setTimeout(r, 300));
   await Deno.writeTextFile(join(root, "stages/slow/mod.ts"), "export const edited = 1;\n", { append: true });
   const first = await running;
   const slow = first.outcomes[0];
