@@ -2,8 +2,9 @@ import { tf } from "../tensor/tf.ts";
 import { useBackend } from "../tensor/backend.ts";
 import { Rng } from "../tensor/rng.ts";
 import { readScalars } from "../tensor/readback.ts";
-import { LinearVsc } from "./linear_vsc.ts";
+import { LinearVsc, nonzeroFraction, selectedSamples } from "./linear_vsc.ts";
 import { assertClose, TINY_D, tinyLinearConfig } from "./_testing.ts";
+import { assertEquals } from "../testing/assert.ts";
 
 await useBackend("cpu");
 
@@ -107,4 +108,41 @@ Deno.test("LinearVsc: a FISTA dictionary driven to non-finite values gives a NaN
   x.dispose();
   model.dispose();
   if (!losses.some((v) => Number.isNaN(v))) throw new Error(`no NaN loss: ${losses}`);
+});
+
+Deno.test("nonzeroFraction and selectedSamples equal the tfjs ops they replace, bit for bit, on cpu and wasm", async () => {
+  const rng = new Rng(5);
+  try {
+    for (const backend of ["cpu", "wasm"] as const) {
+      await useBackend(backend);
+      // sizes whose count / size rounds differently from count · fround(1 / size) (the cpu kernels' way), and the
+      // bench's J = 20 batch
+      for (const [B, J, K] of [[1, 1, 1], [3, 4, 5], [7, 20, 33], [5, 7, 97], [100, 20, 256]]) {
+        // codes with exact zeros, −0, a NaN; weights one-hot, with a tie and a NaN row where B allows
+        const z = Float32Array.from({ length: B * J * K }, () => (rng.next() < 0.4 ? 0 : rng.normal()));
+        z[0] = -0;
+        if (z.length > 2) z[2] = NaN;
+        const w = new Float32Array(B * J);
+        for (let b = 0; b < B; b++) w[b * J + rng.int(J)] = 1;
+        if (B > 1 && J > 1) w.fill(1, J, 2 * J); // datum 1: all equal, the first is taken
+        if (B > 2) w[2 * J + J - 1] = NaN;
+        const codes = tf.tensor2d(z, [B * J, K]), weights = tf.tensor2d(w, [B, J]);
+        const expected = tf.tidy(() => {
+          const rows = tf.add(tf.cast(tf.argMax(weights, 1), "int32"), tf.range(0, B * J, J, "int32"));
+          return [tf.mean(tf.cast(tf.notEqual(codes, 0), "float32")), tf.gather(codes, rows)];
+        });
+        const fraction = nonzeroFraction(codes);
+        const [selected, ones] = selectedSamples(codes, weights); // disposes codes and weights
+        assertEquals(Array.from(fraction.dataSync()), Array.from(expected[0].dataSync()));
+        assertEquals(
+          Array.from(selected.dataSync(), (v) => Object.is(v, -0) ? "-0" : v),
+          Array.from(expected[1].dataSync(), (v) => Object.is(v, -0) ? "-0" : v),
+        );
+        assertEquals(Array.from(ones.dataSync()), new Array(B).fill(1));
+        tf.dispose([fraction, selected, ones, ...expected]);
+      }
+    }
+  } finally {
+    await useBackend("cpu");
+  }
 });
