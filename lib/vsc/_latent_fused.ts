@@ -29,8 +29,9 @@ import {
 /**
  * Selects without branches in the per-element loops, whose conditions (a sign, a threshold crossed) fall at random:
  * a mispredicted branch per element cost up to a third of a J = 20 train step (measured: the thresholded Gaussian
- * 27.3 → 18.7 ms). `SIGNS[…]` is Math.sign, NaN included; `pick[Number(c)]` with `pick[1]` just set is `c ? pick[1]
- * : 0`, the value untouched either way.
+ * 27.3 → 18.7 ms). `SIGNS[…]` is Math.sign, NaN included, except that −0 gives +0 (where n = −0 the sample is
+ * inactive, and the one product that would carry the sign, ∂z/∂λ = −active·sign(n)·sign(λ), is a zero the backward
+ * pass skips); `pick[Number(c)]` with `pick[1]` just set is `c ? pick[1] : 0`, the value untouched either way.
  */
 const SIGNS = new Float64Array([-1, 0, 1, NaN]);
 const pick = new Float64Array(2);
