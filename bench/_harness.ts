@@ -93,6 +93,73 @@ export async function timeIt(
   };
 }
 
+/** One kernel's side of {@linkcode timeInterleaved}: the kernel, and the case's step on it. */
+export interface InterleavedSide {
+  kernel: KernelChoice;
+  step: () => void | Promise<void>;
+}
+
+/** Options of {@linkcode timeInterleaved}. */
+export interface InterleavedOptions {
+  /** Untimed steps of each side before its first block. @default 2 */
+  warmup?: number;
+  /** Timed steps of each side in all. @default 10 */
+  iterations?: number;
+  /** Blocks per side; each side's block runs after the other sides' blocks of the same round. @default 5 */
+  rounds?: number;
+}
+
+/**
+ * Time the same case on several kernels in alternating blocks, so that the ratio of two sides' times compares
+ * steps taken in the same minutes: round r runs a block of each side (the kernels switched with
+ * {@linkcode useKernels}, the order of the sides reversed every other round), each block after one untimed step
+ * (the other side's step has just evicted this one's operands from the caches). Timed back to back instead, two
+ * kernels' times of one case were minutes apart, and this machine's speed moves by 10–40% within that (the same
+ * products replayed alone took 13.1 and 18.9 ms in two cases of one run). Returns one timing per side, in the
+ * order of `sides`, each as {@linkcode timeIt} makes it; the kernels of the last side are left active.
+ */
+export async function timeInterleaved(
+  caseName: string,
+  sides: readonly InterleavedSide[],
+  options: InterleavedOptions = {},
+): Promise<Timing[]> {
+  const warmup = options.warmup ?? 2;
+  const iterations = options.iterations ?? 10;
+  const rounds = Math.max(1, Math.min(options.rounds ?? 5, iterations));
+  const state = sides.map(() => ({ kernelInfo: "", before: 0, after: 0, ms: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    const order = sides.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const side = sides[i], s = state[i];
+      s.kernelInfo = await useKernels(side.kernel);
+      for (let w = 0; w < (r === 0 ? warmup : 1); w++) await side.step();
+      if (r === 0) s.before = tf.memory().numTensors;
+      // an even share of the iterations, the remainder in the first blocks
+      const block = Math.floor(iterations / rounds) + (r < iterations % rounds ? 1 : 0);
+      for (let n = 0; n < block; n++) {
+        const t0 = performance.now();
+        await side.step();
+        s.ms.push(performance.now() - t0);
+      }
+      s.after = tf.memory().numTensors;
+    }
+  }
+  return sides.map((side, i) => ({
+    case: caseName,
+    kernel: side.kernel,
+    kernelInfo: state[i].kernelInfo,
+    medianMs: round(percentile(state[i].ms, 0.5)),
+    p10Ms: round(percentile(state[i].ms, 0.1)),
+    p90Ms: round(percentile(state[i].ms, 0.9)),
+    iterations,
+    warmup,
+    numTensorsBefore: state[i].before,
+    numTensorsAfter: state[i].after,
+    extra: { rounds },
+  }));
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
