@@ -3,7 +3,10 @@ import { timeInterleaved } from "./_harness.ts";
 
 Deno.test("timeInterleaved() alternates blocks, reverses the order every other round and times every side's share", async () => {
   const log: string[] = [];
-  const sides = (["fallback", "stock"] as const).map((kernel) => ({ kernel, step: () => void log.push(kernel) }));
+  const sides = (["fallback", "stock"] as const).map((kernel) => ({
+    kernel,
+    step: () => void log.push(kernel),
+  }));
   const [a, b] = await timeInterleaved("case", sides, { warmup: 2, iterations: 7, rounds: 3 });
   // round 0: 2 warm-up + 3 timed each (7 = 3 + 2 + 2); rounds 1, 2: 1 untimed + 2 timed, order reversed in round 1
   const expected = [
@@ -22,5 +25,7 @@ Deno.test("timeInterleaved() alternates blocks, reverses the order every other r
     if (!(t.p10Ms <= t.medianMs && t.medianMs <= t.p90Ms)) throw new Error(`percentiles of ${t.kernel}`);
     if (t.numTensorsBefore !== t.numTensorsAfter) throw new Error(`tensor counts of ${t.kernel}`);
   }
-  if (a.kernel !== "fallback" || b.kernel !== "stock") throw new Error("timings not in the order of the sides");
+  if (a.kernel !== "fallback" || b.kernel !== "stock") {
+    throw new Error("timings not in the order of the sides");
+  }
 });

@@ -88,7 +88,9 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
   const notes = [
     `B = ${BATCH}, D = K = ${PATCH_DIM}, encoder 256→512→1024→512→256 + heads; wall time of LinearVsc.trainStep ` +
     `(encoder step + dictionary step), median of ${flags.iterations} iterations after ${WARMUP_STEPS} warm-up ` +
-    `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); the ${PAIRED.join(" and ")} kernels in ` +
+    `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); the ${
+      PAIRED.join(" and ")
+    } kernels in ` +
     `${ROUNDS} alternating blocks of each case (each after one untimed step, bench/_harness.ts timeInterleaved); ` +
     `2 shared cores, noisy`,
   ];
@@ -123,7 +125,9 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
         for (const kernel of paired) sides.set(kernel, stepOf(method, J));
         const pairedSides = paired.map((kernel) => ({ kernel, step: sides.get(kernel)!.step }));
         const opts = { iterations: flags.iterations, warmup: WARMUP_STEPS, rounds: ROUNDS };
-        for (const t of await timeInterleaved(caseName, pairedSides, opts)) timing.set(t.kernel as KernelChoice, t);
+        for (const t of await timeInterleaved(caseName, pairedSides, opts)) {
+          timing.set(t.kernel as KernelChoice, t);
+        }
       }
       for (const kernel of kernels) {
         const t = timing.get(kernel)!, side = sides.get(kernel)!;
