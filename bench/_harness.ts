@@ -116,7 +116,7 @@ export interface InterleavedOptions {
  * (the other side's step has just evicted this one's operands from the caches). Timed back to back instead, two
  * kernels' times of one case were minutes apart, and this machine's speed moves by 10–40% within that (the same
  * products replayed alone took 13.1 and 18.9 ms in two cases of one run). Returns one timing per side, in the
- * order of `sides`, each as {@linkcode timeIt} makes it; the kernels of the last side are left active.
+ * order of `sides`, each as {@linkcode timeIt} makes it; the kernels of the last block's side are left active.
  */
 export async function timeInterleaved(
   caseName: string,
