@@ -75,21 +75,36 @@ export async function timeIt(
   for (let i = 0; i < warmup; i++) await step();
   const before = tf.memory().numTensors;
   const ms: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+  await timeSteps(step, iterations, ms);
+  return timingOf(label, ms, {
+    iterations,
+    warmup,
+    numTensorsBefore: before,
+    numTensorsAfter: tf.memory().numTensors,
+  });
+}
+
+/** Call `step` `n` times, appending each call's wall time (ms) to `ms`. */
+async function timeSteps(step: () => void | Promise<void>, n: number, ms: number[]): Promise<void> {
+  for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await step();
     ms.push(performance.now() - t0);
   }
-  const after = tf.memory().numTensors;
+}
+
+/** The timing of a case from its step times: median and 10th/90th percentiles, in ms to the µs. */
+function timingOf(
+  label: { case: string; kernel: KernelChoice; kernelInfo?: string },
+  ms: number[],
+  rest: Pick<Timing, "iterations" | "warmup" | "numTensorsBefore" | "numTensorsAfter" | "extra">,
+): Timing {
   return {
     ...label,
     medianMs: round(percentile(ms, 0.5)),
     p10Ms: round(percentile(ms, 0.1)),
     p90Ms: round(percentile(ms, 0.9)),
-    iterations,
-    warmup,
-    numTensorsBefore: before,
-    numTensorsAfter: after,
+    ...rest,
   };
 }
 
@@ -99,12 +114,11 @@ export interface InterleavedSide {
   step: () => void | Promise<void>;
 }
 
-/** Options of {@linkcode timeInterleaved}. */
-export interface InterleavedOptions {
-  /** Untimed steps of each side before its first block. @default 2 */
-  warmup?: number;
-  /** Timed steps of each side in all. @default 10 */
-  iterations?: number;
+/**
+ * Options of {@linkcode timeInterleaved}: `warmup` untimed steps of each side before its first block and
+ * `iterations` timed steps of each side in all, as {@linkcode timeIt}'s, split into `rounds` blocks a side.
+ */
+export interface InterleavedOptions extends TimeOptions {
   /** Blocks per side; each side's block runs after the other sides' blocks of the same round. @default 5 */
   rounds?: number;
 }
@@ -137,27 +151,19 @@ export async function timeInterleaved(
       if (r === 0) s.before = tf.memory().numTensors;
       // an even share of the iterations, the remainder in the first blocks
       const block = Math.floor(iterations / rounds) + (r < iterations % rounds ? 1 : 0);
-      for (let n = 0; n < block; n++) {
-        const t0 = performance.now();
-        await side.step();
-        s.ms.push(performance.now() - t0);
-      }
+      await timeSteps(side.step, block, s.ms);
       s.after = tf.memory().numTensors;
     }
   }
-  return sides.map((side, i) => ({
-    case: caseName,
-    kernel: side.kernel,
-    kernelInfo: state[i].kernelInfo,
-    medianMs: round(percentile(state[i].ms, 0.5)),
-    p10Ms: round(percentile(state[i].ms, 0.1)),
-    p90Ms: round(percentile(state[i].ms, 0.9)),
-    iterations,
-    warmup,
-    numTensorsBefore: state[i].before,
-    numTensorsAfter: state[i].after,
-    extra: { rounds },
-  }));
+  return sides.map(({ kernel }, i) =>
+    timingOf({ case: caseName, kernel, kernelInfo: state[i].kernelInfo }, state[i].ms, {
+      iterations,
+      warmup,
+      numTensorsBefore: state[i].before,
+      numTensorsAfter: state[i].after,
+      extra: { rounds },
+    })
+  );
 }
 
 function round(x: number): number {
