@@ -108,15 +108,19 @@ function timingOf(
   };
 }
 
-/** One kernel's side of {@linkcode timeInterleaved}: the kernel, and the case's step on it. */
-export interface InterleavedSide {
+/**
+ * One kernel's side of {@linkcode timeInterleaved}: the kernel, the case's step on it, and, where this side
+ * differs from the options (a slow kernel timed on fewer steps), its own warm-up and timed steps.
+ */
+export interface InterleavedSide extends TimeOptions {
   kernel: KernelChoice;
   step: () => void | Promise<void>;
 }
 
 /**
  * Options of {@linkcode timeInterleaved}: `warmup` untimed steps of each side before its first block and
- * `iterations` timed steps of each side in all, as {@linkcode timeIt}'s, split into `rounds` blocks a side.
+ * `iterations` timed steps of each side in all, as {@linkcode timeIt}'s (unless the side sets its own), split
+ * into `rounds` blocks a side (at most as many as the side with the fewest timed steps has).
  */
 export interface InterleavedOptions extends TimeOptions {
   /** Blocks per side; each side's block runs after the other sides' blocks of the same round. @default 5 */
@@ -137,33 +141,99 @@ export async function timeInterleaved(
   sides: readonly InterleavedSide[],
   options: InterleavedOptions = {},
 ): Promise<Timing[]> {
-  const warmup = options.warmup ?? 2;
-  const iterations = options.iterations ?? 10;
-  const rounds = Math.max(1, Math.min(options.rounds ?? 5, iterations));
-  const state = sides.map(() => ({ kernelInfo: "", before: 0, after: 0, ms: [] as number[] }));
+  const state = sides.map((side) => ({
+    warmup: side.warmup ?? options.warmup ?? 2,
+    iterations: side.iterations ?? options.iterations ?? 10,
+    kernelInfo: "",
+    before: 0,
+    after: 0,
+    ms: [] as number[],
+  }));
+  const rounds = Math.max(1, Math.min(options.rounds ?? ROUNDS, ...state.map((s) => s.iterations)));
   for (let r = 0; r < rounds; r++) {
     const order = sides.map((_, i) => i);
     if (r % 2 === 1) order.reverse();
     for (const i of order) {
       const side = sides[i], s = state[i];
       s.kernelInfo = await useKernels(side.kernel);
-      for (let w = 0; w < (r === 0 ? warmup : 1); w++) await side.step();
+      for (let w = 0; w < (r === 0 ? s.warmup : 1); w++) await side.step();
       if (r === 0) s.before = tf.memory().numTensors;
       // an even share of the iterations, the remainder in the first blocks
-      const block = Math.floor(iterations / rounds) + (r < iterations % rounds ? 1 : 0);
+      const block = Math.floor(s.iterations / rounds) + (r < s.iterations % rounds ? 1 : 0);
       await timeSteps(side.step, block, s.ms);
       s.after = tf.memory().numTensors;
     }
   }
   return sides.map(({ kernel }, i) =>
     timingOf({ case: caseName, kernel, kernelInfo: state[i].kernelInfo }, state[i].ms, {
-      iterations,
-      warmup,
+      iterations: state[i].iterations,
+      warmup: state[i].warmup,
       numTensorsBefore: state[i].before,
       numTensorsAfter: state[i].after,
       extra: { rounds },
     })
   );
+}
+
+/** Kernels timed in alternating blocks of each case ({@linkcode timeCase}): their ratio is #10's part 1. */
+export const PAIRED: readonly KernelChoice[] = ["fallback", "fast"];
+
+/** How many alternating blocks of a case each {@linkcode PAIRED} kernel gets, by default. */
+export const ROUNDS = 5;
+
+/** A case's step built on the active kernel, and what frees what it holds. */
+export interface CaseSide {
+  step: () => void | Promise<void>;
+  dispose: () => void;
+}
+
+/** One kernel's result of {@linkcode timeCase}: its timing and the side it timed (the caller disposes it). */
+export interface KernelRun {
+  kernel: KernelChoice;
+  timing: Timing;
+  side: CaseSide;
+}
+
+/**
+ * Time one case on each of `kernels`: the {@linkcode PAIRED} kernels, when all of them are there, in `rounds`
+ * alternating blocks ({@linkcode timeInterleaved}: this machine's speed drifts between minutes, and their ratio
+ * should compare the same minutes), the others one after another ({@linkcode timeIt}). `make` builds the case's
+ * step while the kernel it is for is active (a side holds tensors of its backend); `options` gives a kernel's
+ * warm-up and timed steps. Returns one run per kernel, in the order of `kernels`.
+ */
+export async function timeCase(
+  caseName: string,
+  kernels: readonly KernelChoice[],
+  make: () => CaseSide | Promise<CaseSide>,
+  options: (kernel: KernelChoice) => TimeOptions,
+  rounds = ROUNDS,
+): Promise<KernelRun[]> {
+  const paired = PAIRED.every((k) => kernels.includes(k)) ? PAIRED : [];
+  const runs = new Map<KernelChoice, KernelRun>();
+  for (const kernel of kernels.filter((k) => !paired.includes(k))) {
+    const kernelInfo = await useKernels(kernel);
+    const side = await make();
+    runs.set(kernel, {
+      kernel,
+      side,
+      timing: await timeIt({ case: caseName, kernel, kernelInfo }, side.step, options(kernel)),
+    });
+  }
+  if (paired.length > 0) {
+    await useKernels(paired[0]); // the paired kernels all run on the wasm backend
+    const sides = new Map<KernelChoice, CaseSide>();
+    for (const kernel of paired) sides.set(kernel, await make());
+    const interleaved = paired.map((kernel) => ({
+      ...options(kernel),
+      kernel,
+      step: sides.get(kernel)!.step,
+    }));
+    for (const timing of await timeInterleaved(caseName, interleaved, { rounds })) {
+      const kernel = timing.kernel as KernelChoice;
+      runs.set(kernel, { kernel, timing, side: sides.get(kernel)! });
+    }
+  }
+  return kernels.map((kernel) => runs.get(kernel)!);
 }
 
 function round(x: number): number {

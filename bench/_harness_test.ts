@@ -1,5 +1,5 @@
 /** The block schedule of `timeInterleaved`: who runs when, how many steps each side gets, and what is timed. */
-import { timeInterleaved } from "./_harness.ts";
+import { timeCase, timeInterleaved } from "./_harness.ts";
 
 Deno.test("timeInterleaved() alternates blocks, reverses the order every other round and times every side's share", async () => {
   const log: string[] = [];
@@ -28,4 +28,45 @@ Deno.test("timeInterleaved() alternates blocks, reverses the order every other r
   if (a.kernel !== "fallback" || b.kernel !== "stock") {
     throw new Error("timings not in the order of the sides");
   }
+});
+
+Deno.test("timeInterleaved() gives a side with fewer timed steps its own share, and as many rounds as it has steps", async () => {
+  const log: string[] = [];
+  const sides = [
+    { kernel: "fallback" as const, iterations: 2, warmup: 0, step: () => void log.push("f") },
+    { kernel: "stock" as const, step: () => void log.push("s") },
+  ];
+  const [a, b] = await timeInterleaved("case", sides, { warmup: 1, iterations: 6, rounds: 5 });
+  // 2 rounds (the fallback's 2 steps): fallback 0 + 1 then 1 + 1; stock 1 + 3 then 1 + 3, order reversed in round 1
+  if (log.join("") !== "f" + "ssss" + "ssss" + "ff") throw new Error(`schedule ${log.join("")}`);
+  if (a.iterations !== 2 || a.warmup !== 0 || b.iterations !== 6 || b.warmup !== 1 || a.extra?.rounds !== 2) {
+    throw new Error(`labels ${JSON.stringify([a, b])}`);
+  }
+});
+
+Deno.test("timeCase() times the paired kernels in alternating blocks and the others one after another", async () => {
+  const log: number[] = [], disposed: number[] = [];
+  let made = 0;
+  const make = () => {
+    const id = made++;
+    return { step: () => void log.push(id), dispose: () => void disposed.push(id) };
+  };
+  const runs = await timeCase(
+    "case",
+    ["stock", "fallback", "fast"],
+    make,
+    (kernel) => (kernel === "stock" ? { iterations: 2, warmup: 1 } : { iterations: 4, warmup: 1 }),
+    2,
+  );
+  // stock (side 0) alone: 1 + 2; fallback (1) and fast (2): 1 + 2 each, then reversed, 1 + 2 each
+  if (log.join("") !== "000" + "111222" + "222111") throw new Error(`schedule ${log.join("")}`);
+  if (runs.map((r) => r.kernel).join() !== "stock,fallback,fast") {
+    throw new Error("runs not in the order of kernels");
+  }
+  if (runs.map((r) => r.timing.iterations).join() !== "2,4,4") throw new Error("iterations per kernel");
+  if (runs[0].timing.extra?.rounds !== undefined || runs[2].timing.extra?.rounds !== 2) {
+    throw new Error("rounds");
+  }
+  for (const run of runs) run.side.dispose();
+  if (disposed.join() !== "0,1,2") throw new Error("sides not those that were timed");
 });

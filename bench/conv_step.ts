@@ -28,10 +28,12 @@ import {
   availableKernels,
   type BenchFlags,
   type BenchResult,
+  type CaseSide,
   environment,
+  type KernelChoice,
   parseFlags,
   printTimings,
-  timeIt,
+  timeCase,
   type Timing,
   useKernels,
   writeResult,
@@ -44,12 +46,20 @@ export const CONV_CASES = [
   { dataset: "celeba", image: [64, 64, 3], batch: 4, samples: 10 },
 ] as const;
 
+/**
+ * The stock and fallback kernels take 0.3–5 s a step here: they are timed on this many steps at most, so that
+ * the run stays bounded (the fallback on one per block of its alternation with the fast kernel).
+ */
+const SLOW_ITERATIONS: Partial<Record<KernelChoice, number>> = { stock: 3, fallback: 5 };
+
 /** Run the benchmark and return its result. */
 export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
   const iterations = flags.quick ? 2 : flags.iterations;
   const notes = [
     "ConvVsc.trainStep, thr_laplacian (λ = 0.23), z = 64; FMNIST batch 16 J = 20, CelebA batch 4 J = 10 (larger batches exceed the 4 GiB wasm heap; paper: 512 and 500); " +
-    `median of ${iterations} steps after 1 warm-up (stock-kernel cases: see iterations per row); 2 shared cores, noisy`,
+    `median of ${iterations} steps after 1 warm-up (stock and fallback: see iterations per row); the fallback and ` +
+    `fast kernels in alternating blocks of each case (each after one untimed step, bench/_harness.ts timeCase); ` +
+    `2 shared cores, noisy`,
   ];
   const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
   const spec = latentSpecFor("thr_laplacian", {
@@ -59,9 +69,10 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
     estimator: "straight",
   });
   const timings: Timing[] = [];
-  for (const kernel of kernels) {
-    const kernelInfo = await useKernels(kernel);
-    for (const c of CONV_CASES) {
+  for (const c of CONV_CASES) {
+    const [h, w, ch] = c.image;
+    // each side: its own model, batch and noise stream from seed 3, on its kernel's backend
+    const make = (): CaseSide => {
       const rng = new Rng(3);
       const config = {
         ...defaultConvVscConfig(c.dataset, spec, 64),
@@ -69,26 +80,30 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
         totalIterations: 1000,
       };
       const model = new ConvVsc(config, rng.fork("model"));
-      const [h, w, ch] = c.image;
       const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
       const stepRng = rng.fork("noise");
-      // The stock and fallback kernels take 0.5–3 s a step here: three timed steps keep the run bounded.
-      const n = kernel === "stock" || kernel === "fallback" ? Math.min(iterations, 3) : iterations;
-      // The step ends with reading its loss, so its device work is finished.
-      const step = async () => {
-        const { loss } = model.trainStep(x, stepRng);
-        await readScalars([loss]);
-        loss.dispose();
+      return {
+        // The step ends with reading its loss, so its device work is finished.
+        step: async () => {
+          const { loss } = model.trainStep(x, stepRng);
+          await readScalars([loss]);
+          loss.dispose();
+        },
+        dispose: () => {
+          x.dispose();
+          model.dispose();
+        },
       };
-      const timing = await timeIt(
-        { case: `${c.dataset} B=${c.batch} J=${c.samples}`, kernel, kernelInfo },
-        step,
-        { iterations: n, warmup: 1 },
-      );
-      timing.flops = await productFlops(step);
+    };
+    const runs = await timeCase(`${c.dataset} B=${c.batch} J=${c.samples}`, kernels, make, (kernel) => ({
+      iterations: Math.min(iterations, SLOW_ITERATIONS[kernel] ?? iterations),
+      warmup: 1,
+    }));
+    for (const { kernel, timing, side } of runs) {
+      await useKernels(kernel);
+      timing.flops = await productFlops(side.step);
       timings.push(timing);
-      x.dispose();
-      model.dispose();
+      side.dispose();
     }
   }
   return {

@@ -18,10 +18,12 @@ import {
   availableKernels,
   type BenchFlags,
   type BenchResult,
+  type CaseSide,
   environment,
   parseFlags,
   printTimings,
-  timeIt,
+  ROUNDS,
+  timeCase,
   type Timing,
   useKernels,
   writeResult,
@@ -57,34 +59,40 @@ export function fistaProblem(seed = 0): { a: Float32Array; y: Float32Array } {
 export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
   const notes = [
     `B = ${B}, D = K = ${D}, λ = ${LAMBDA}, unit-norm A; wall time of solveLasso (incl. Lipschitz power ` +
-    `iteration), median of ${flags.iterations} solves after 2 warm-up; 2 shared cores, noisy`,
+    `iteration), median of ${flags.iterations} solves after 2 warm-up; the fallback and fast kernels in ${ROUNDS} ` +
+    `alternating blocks of each case (each after one untimed solve, bench/_harness.ts timeCase); 2 shared cores, noisy`,
   ];
   const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
   const problem = fistaProblem();
   const timings: Timing[] = [];
-  for (const kernel of kernels) {
-    const kernelInfo = await useKernels(kernel);
-    const a = tf.tensor2d(problem.a, [D, K]), y = tf.tensor2d(problem.y, [B, D]);
-    for (const [name, tol] of [["planted, tol 1e-3", 1e-3], ["500 iterations", -1]] as const) {
-      let iterations = 0;
-      const t = await timeIt({ case: name, kernel, kernelInfo }, async () => {
-        const { codes, itstats } = await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
-        iterations = itstats.iterations;
-        codes.dispose();
-      }, { iterations: flags.quick ? 3 : flags.iterations });
-      const products = await productProfile(
-        async () => (await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol })).codes.dispose(),
-        flags.quick ? 3 : flags.iterations,
-      );
-      t.flops = products.flops;
-      t.extra = {
+  for (const [name, tol] of [["planted, tol 1e-3", 1e-3], ["500 iterations", -1]] as const) {
+    let iterations = 0;
+    // each side solves on tensors of its own kernel's backend
+    const make = (): CaseSide => {
+      const a = tf.tensor2d(problem.a, [D, K]), y = tf.tensor2d(problem.y, [B, D]);
+      return {
+        step: async () => {
+          const { codes, itstats } = await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
+          iterations = itstats.iterations;
+          codes.dispose();
+        },
+        dispose: () => tf.dispose([a, y]),
+      };
+    };
+    const n = flags.quick ? 3 : flags.iterations;
+    for (const { kernel, timing, side } of await timeCase(name, kernels, make, () => ({ iterations: n }))) {
+      await useKernels(kernel);
+      const products = await productProfile(side.step, n); // its last solve sets `iterations` for this kernel
+      timing.flops = products.flops;
+      timing.extra = {
+        ...timing.extra,
         fistaIterations: iterations,
-        msPerIteration: Math.round((t.medianMs / iterations) * 1000) / 1000,
+        msPerIteration: Math.round((timing.medianMs / iterations) * 1000) / 1000,
         ...products.extra,
       };
-      timings.push(t);
+      timings.push(timing);
+      side.dispose();
     }
-    tf.dispose([a, y]);
   }
   return {
     name: "fista_batch",

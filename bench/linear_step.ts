@@ -19,12 +19,13 @@ import {
   availableKernels,
   type BenchFlags,
   type BenchResult,
+  type CaseSide,
   environment,
-  type KernelChoice,
+  PAIRED,
   parseFlags,
   printTimings,
-  timeInterleaved,
-  timeIt,
+  ROUNDS,
+  timeCase,
   type Timing,
   useKernels,
   writeResult,
@@ -40,16 +41,12 @@ export const WARMUP_STEPS = 10;
 /** The stock kernel's steps are ~0.6 s each: it is timed on this many at most, after one warm-up. */
 export const STOCK_ITERATIONS = 5;
 
-/** Kernels timed in alternating blocks of each case, and how many blocks each gets. */
-export const PAIRED: readonly KernelChoice[] = ["fallback", "fast"];
-export const ROUNDS = 5;
-
 /**
  * A fresh paper model for `method` and J on the active backend, its batch and noise stream (the same for every
  * kernel: seed 1), and its train step, which ends with the read a training loop makes each epoch, so that its
  * device work is finished.
  */
-function stepOf(method: VariationalMethod, J: number): { step: () => Promise<void>; dispose: () => void } {
+function stepOf(method: VariationalMethod, J: number): CaseSide {
   const rng = new Rng(1);
   const model = paperModel(method, J);
   const x = patchBatch(rng.fork("data"));
@@ -91,7 +88,7 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
     `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); the ${
       PAIRED.join(" and ")
     } kernels in ` +
-    `${ROUNDS} alternating blocks of each case (each after one untimed step, bench/_harness.ts timeInterleaved); ` +
+    `${ROUNDS} alternating blocks of each case (each after one untimed step, bench/_harness.ts timeCase); ` +
     `2 shared cores, noisy`,
   ];
   const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
@@ -99,43 +96,23 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
     ? ["gaussian", "thr_laplacian_gamma"]
     : VARIATIONAL_METHODS;
   const timings: Timing[] = [];
-  // The fallback and fast kernels are timed in alternating blocks (`timeInterleaved`): their ratio is #10's
-  // part-1 target, and this machine's speed drifts between minutes. The other kernels are timed one after another.
-  const paired = PAIRED.every((k) => kernels.includes(k)) ? PAIRED : [];
   for (const J of [1, 20]) {
     for (const method of methods) {
-      const caseName = `${method} J=${J}`;
-      const sides = new Map<KernelChoice, ReturnType<typeof stepOf>>();
-      const timing = new Map<KernelChoice, Timing>();
-      for (const kernel of kernels.filter((k) => !paired.includes(k))) {
-        const kernelInfo = await useKernels(kernel); // the model is made on its kernel's backend
-        const side = stepOf(method, J);
-        sides.set(kernel, side);
-        const stock = kernel === "stock";
-        timing.set(
-          kernel,
-          await timeIt({ case: caseName, kernel, kernelInfo }, side.step, {
-            iterations: stock ? Math.min(flags.iterations, STOCK_ITERATIONS) : flags.iterations,
-            warmup: stock ? 1 : WARMUP_STEPS,
-          }),
-        );
-      }
-      if (paired.length > 0) {
-        await useKernels(paired[0]); // both on the wasm backend
-        for (const kernel of paired) sides.set(kernel, stepOf(method, J));
-        const pairedSides = paired.map((kernel) => ({ kernel, step: sides.get(kernel)!.step }));
-        const opts = { iterations: flags.iterations, warmup: WARMUP_STEPS, rounds: ROUNDS };
-        for (const t of await timeInterleaved(caseName, pairedSides, opts)) {
-          timing.set(t.kernel as KernelChoice, t);
-        }
-      }
-      for (const kernel of kernels) {
-        const t = timing.get(kernel)!, side = sides.get(kernel)!;
+      const runs = await timeCase(
+        `${method} J=${J}`,
+        kernels,
+        () => stepOf(method, J),
+        (kernel) =>
+          kernel === "stock"
+            ? { iterations: Math.min(flags.iterations, STOCK_ITERATIONS), warmup: 1 }
+            : { iterations: flags.iterations, warmup: WARMUP_STEPS },
+      );
+      for (const { kernel, timing, side } of runs) {
         await useKernels(kernel);
         const products = await productProfile(side.step, flags.iterations);
-        t.flops = products.flops;
-        t.extra = { ...t.extra, ...products.extra };
-        timings.push(t);
+        timing.flops = products.flops;
+        timing.extra = { ...timing.extra, ...products.extra };
+        timings.push(timing);
         side.dispose();
       }
     }

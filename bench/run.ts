@@ -22,9 +22,9 @@
  * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`. When no interpreter can
  *   `import torch`, the bench installs Debian's `python3-torch` with apt-get (as root; `--no-install` skips).
  *
- * Times are medians of ≥ 10 timed iterations after warm-up (conv stock-kernel cases: 3), wall clock, on a
- * machine whose cores may be shared: compare within one run. The linear steps' fallback and fast kernels are
- * timed in alternating blocks of each case (`_harness.ts` `timeInterleaved`), so that their ratio compares the same
+ * Times are medians of ≥ 10 timed iterations after warm-up (conv cases on the stock and fallback kernels: 3 and
+ * 5), wall clock, on a machine whose cores may be shared: compare within one run. Every case's fallback and fast
+ * kernels are timed in alternating blocks (`_harness.ts` `timeCase`), so that their ratio compares the same
  * minutes. PyTorch's times on this machine spread widely
  * (p10 to p90 often 1:4), so the table gives the ratio of medians and of 10th percentiles (the best a side
  * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
