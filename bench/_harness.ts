@@ -10,15 +10,19 @@ import { gpuAdapterDescription } from "../lib/tensor/gpu_probe.ts";
 import { registerFastKernels, unregisterFastKernels } from "../lib/tensor/kernels.ts";
 import { blasThreads, readEnv } from "../lib/tensor/blas/blas.ts";
 import { openWasmBlas } from "../lib/tensor/blas/wasm_sgemm.ts";
+import { TorchServer } from "./_torch.ts";
 
-/** Which matrix-product kernels a measurement used. */
-export type KernelChoice = "stock" | "fallback" | "fast" | "webgpu";
+/**
+ * Which matrix-product kernels a measurement used; "pytorch" is the same case in PyTorch (`_torch.ts`), which
+ * runs in a process of its own.
+ */
+export type KernelChoice = "stock" | "fallback" | "fast" | "webgpu" | "pytorch";
 
 /** One timed case. Times in milliseconds. */
 export interface Timing {
   /** Case name, e.g. "thr_laplacian J=20". */
   case: string;
-  kernel: KernelChoice | "pytorch";
+  kernel: KernelChoice;
   /** What the kernel switch reported ("openblas sgemm (2 threads)", "stock …"). */
   kernelInfo?: string;
   medianMs: number;
@@ -67,7 +71,7 @@ export function percentile(values: number[], p: number): number {
  */
 export async function timeIt(
   label: { case: string; kernel: KernelChoice; kernelInfo?: string },
-  step: () => void | Promise<void>,
+  step: Step,
   options: TimeOptions = {},
 ): Promise<Timing> {
   const warmup = options.warmup ?? 2;
@@ -84,12 +88,18 @@ export async function timeIt(
   });
 }
 
-/** Call `step` `n` times, appending each call's wall time (ms) to `ms`. */
-async function timeSteps(step: () => void | Promise<void>, n: number, ms: number[]): Promise<void> {
+/**
+ * A step of a case. It must finish its device work before it returns or resolves (e.g. by reading a scalar); it
+ * returns its own time in ms when it takes it elsewhere (PyTorch's steps, timed in their process).
+ */
+export type Step = () => void | number | Promise<void | number>;
+
+/** Call `step` `n` times, appending each call's time (ms: its wall time, or the one it returns) to `ms`. */
+async function timeSteps(step: Step, n: number, ms: number[]): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    await step();
-    ms.push(performance.now() - t0);
+    const own = await step();
+    ms.push(typeof own === "number" ? own : performance.now() - t0);
   }
 }
 
@@ -114,7 +124,9 @@ function timingOf(
  */
 export interface InterleavedSide extends TimeOptions {
   kernel: KernelChoice;
-  step: () => void | Promise<void>;
+  step: Step;
+  /** What ran it, when not the Deno kernels that {@linkcode useKernels} reports (PyTorch). */
+  kernelInfo?: string;
 }
 
 /**
@@ -125,13 +137,21 @@ export interface InterleavedSide extends TimeOptions {
 export interface InterleavedOptions extends TimeOptions {
   /** Blocks per side; each side's block runs after the other sides' blocks of the same round. @default 5 */
   rounds?: number;
+  /**
+   * Untimed steps before each block, for at least this many ms (at least one step). Why: after another side's
+   * block, or any idle spell, the first 50–100 ms of steps run slower on this machine — our J = 1 step took
+   * 12–17 ms for its first 4–5 steps after a 300 ms sleep, against 8–10 ms after (2026-12-04, no other process
+   * running) — and that would fall on whichever side had waited. @default 150
+   */
+  settleMs?: number;
 }
 
 /**
  * Time the same case on several kernels in alternating blocks, so that the ratio of two sides' times compares
  * steps taken in the same minutes: round r runs a block of each side (the kernels switched with
- * {@linkcode useKernels}, the order of the sides reversed every other round), each block after one untimed step
- * (the other side's step has just evicted this one's operands from the caches). Timed back to back instead, two
+ * {@linkcode useKernels}, the order of the sides reversed every other round), each block after untimed steps
+ * for `settleMs` (the other side has just evicted this one's operands from the caches, or, in another process,
+ * left this one idle). Timed back to back instead, two
  * kernels' times of one case were minutes apart, and this machine's speed moves by 10–40% within that (the same
  * products replayed alone took 13.1 and 18.9 ms in two cases of one run). Returns one timing per side, in the
  * order of `sides`, each as {@linkcode timeIt} makes it; the kernels of the last block's side are left active.
@@ -150,13 +170,16 @@ export async function timeInterleaved(
     ms: [] as number[],
   }));
   const rounds = Math.max(1, Math.min(options.rounds ?? ROUNDS, ...state.map((s) => s.iterations)));
+  const settleMs = options.settleMs ?? 150;
   for (let r = 0; r < rounds; r++) {
     const order = sides.map((_, i) => i);
     if (r % 2 === 1) order.reverse();
     for (const i of order) {
       const side = sides[i], s = state[i];
-      s.kernelInfo = await useKernels(side.kernel);
-      for (let w = 0; w < (r === 0 ? s.warmup : 1); w++) await side.step();
+      s.kernelInfo = side.kernelInfo ?? await useKernels(side.kernel);
+      if (r === 0) { for (let w = 0; w < s.warmup; w++) await side.step(); }
+      const settled = performance.now() + settleMs;
+      do await side.step(); while (performance.now() < settled);
       if (r === 0) s.before = tf.memory().numTensors;
       // an even share of the iterations, the remainder in the first blocks
       const block = Math.floor(s.iterations / rounds) + (r < s.iterations % rounds ? 1 : 0);
@@ -175,16 +198,20 @@ export async function timeInterleaved(
   );
 }
 
-/** Kernels timed in alternating blocks of each case ({@linkcode timeCase}): their ratio is #10's part 1. */
-export const PAIRED: readonly KernelChoice[] = ["fallback", "fast"];
+/**
+ * Kernels timed in alternating blocks of each case ({@linkcode timeCase}), those of them a run has: their
+ * ratios are #10's targets (fallback over fast, ours over PyTorch).
+ */
+export const PAIRED: readonly KernelChoice[] = ["fallback", "fast", "pytorch"];
 
 /** How many alternating blocks of a case each {@linkcode PAIRED} kernel gets, by default. */
 export const ROUNDS = 5;
 
-/** A case's step built on the active kernel, and what frees what it holds. */
+/** A case's step built for one kernel, what frees what it holds, and what ran it when not the Deno kernels. */
 export interface CaseSide {
-  step: () => void | Promise<void>;
-  dispose: () => void;
+  step: Step;
+  dispose: () => void | Promise<void>;
+  kernelInfo?: string;
 }
 
 /** One kernel's result of {@linkcode timeCase}: its timing and the side it timed (the caller disposes it). */
@@ -195,42 +222,37 @@ export interface KernelRun {
 }
 
 /**
- * Time one case on each of `kernels`: the {@linkcode PAIRED} kernels, when all of them are there, in `rounds`
- * alternating blocks ({@linkcode timeInterleaved}: this machine's speed drifts between minutes, and their ratio
- * should compare the same minutes), the others one after another ({@linkcode timeIt}). `make` builds the case's
- * step while the kernel it is for is active (a side holds tensors of its backend); `options` gives a kernel's
- * warm-up and timed steps. Returns one run per kernel, in the order of `kernels`.
+ * Time one case on each of `kernels`: the {@linkcode PAIRED} ones, when there are two or more, in alternating
+ * blocks as `interleave` says ({@linkcode timeInterleaved}: this machine's speed drifts between minutes, and their ratios
+ * should compare the same minutes), the others one after another ({@linkcode timeIt}). `make(kernel)` builds
+ * the case's step for `kernel` while that kernel is active (a side holds tensors of its backend); `options`
+ * gives a kernel's warm-up and timed steps. Returns one run per kernel, in the order of `kernels`.
  */
 export async function timeCase(
   caseName: string,
   kernels: readonly KernelChoice[],
-  make: () => CaseSide | Promise<CaseSide>,
+  make: (kernel: KernelChoice) => CaseSide | Promise<CaseSide>,
   options: (kernel: KernelChoice) => TimeOptions,
-  rounds = ROUNDS,
+  interleave: Pick<InterleavedOptions, "rounds" | "settleMs"> = {},
 ): Promise<KernelRun[]> {
-  const paired = PAIRED.every((k) => kernels.includes(k)) ? PAIRED : [];
+  const present = kernels.filter((k) => PAIRED.includes(k));
+  const paired = present.length >= 2 ? present : [];
   const runs = new Map<KernelChoice, KernelRun>();
   for (const kernel of kernels.filter((k) => !paired.includes(k))) {
     const kernelInfo = await useKernels(kernel);
-    const side = await make();
-    runs.set(kernel, {
-      kernel,
-      side,
-      timing: await timeIt({ case: caseName, kernel, kernelInfo }, side.step, options(kernel)),
-    });
+    const side = await make(kernel);
+    const label = { case: caseName, kernel, kernelInfo: side.kernelInfo ?? kernelInfo };
+    runs.set(kernel, { kernel, side, timing: await timeIt(label, side.step, options(kernel)) });
   }
   if (paired.length > 0) {
-    await useKernels(paired[0]); // the paired kernels all run on the wasm backend
     const sides = new Map<KernelChoice, CaseSide>();
-    for (const kernel of paired) sides.set(kernel, await make());
-    const interleaved = paired.map((kernel) => ({
-      ...options(kernel),
-      kernel,
-      step: sides.get(kernel)!.step,
-    }));
-    for (const timing of await timeInterleaved(caseName, interleaved, { rounds })) {
-      const kernel = timing.kernel as KernelChoice;
-      runs.set(kernel, { kernel, timing, side: sides.get(kernel)! });
+    for (const kernel of paired) {
+      await useKernels(kernel);
+      sides.set(kernel, await make(kernel));
+    }
+    const interleaved = paired.map((kernel) => ({ ...options(kernel), ...sides.get(kernel)!, kernel }));
+    for (const timing of await timeInterleaved(caseName, interleaved, interleave)) {
+      runs.set(timing.kernel, { kernel: timing.kernel, timing, side: sides.get(timing.kernel)! });
     }
   }
   return kernels.map((kernel) => runs.get(kernel)!);
@@ -242,6 +264,7 @@ function round(x: number): number {
 
 /** Activate the backend and kernels of `kernel`; returns their description. */
 export async function useKernels(kernel: KernelChoice): Promise<string> {
+  if (kernel === "pytorch") return "pytorch"; // another process: the Deno side's kernels stay as they are
   if (kernel === "webgpu") {
     await useBackend("webgpu");
     return `webgpu (${(await gpuAdapterDescription()).description})`;
@@ -268,6 +291,21 @@ export async function availableKernels(notes: string[]): Promise<KernelChoice[]>
   if (adapter.hardware) kernels.push("webgpu");
   else notes.push(`webgpu skipped: ${adapter.description} (a software adapter is slower than wasm)`);
   return kernels;
+}
+
+/**
+ * The kernels a run times: `--kernel`'s, or every one available ({@linkcode availableKernels}); with `--python`,
+ * also "pytorch", served by a {@linkcode TorchServer} that the caller closes.
+ */
+export async function benchKernels(
+  flags: BenchFlags,
+  notes: string[],
+): Promise<{ kernels: KernelChoice[]; torch?: TorchServer }> {
+  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  if (!flags.python) return { kernels };
+  const torch = await TorchServer.start(flags.python);
+  notes.push(`pytorch: ${torch.description} (bench/torch/steps.py), each step timed in Python`);
+  return { kernels: [...kernels, "pytorch"], torch };
 }
 
 /** The environment block of a result. */
@@ -303,9 +341,16 @@ export interface BenchFlags {
   iterations: number;
   /** Only these kernels (`--kernel=stock|fallback|fast|webgpu`). */
   kernel?: KernelChoice;
+  /** Also time each case in PyTorch with this interpreter (`--python=PATH`, `_torch.ts`). */
+  python?: string;
+  /** Also the conv steps at the paper's batches, in PyTorch only (`--paper`; minutes per step). */
+  paper: boolean;
 }
 
-/** Parse `--quick`, `--iterations=N`, `--kernel=stock|fallback|fast|webgpu` (webgpu: also on a software adapter). */
+/**
+ * Parse `--quick`, `--iterations=N`, `--kernel=stock|fallback|fast|webgpu` (webgpu: also on a software adapter),
+ * `--python=PATH` and `--paper`.
+ */
 export function parseFlags(args: string[]): BenchFlags {
   const quick = args.includes("--quick");
   const it = args.find((a) => a.startsWith("--iterations="));
@@ -319,6 +364,8 @@ export function parseFlags(args: string[]): BenchFlags {
     quick,
     iterations: it ? Number(it.slice(13)) : quick ? 3 : 10,
     kernel: k as KernelChoice | undefined,
+    python: args.find((a) => a.startsWith("--python="))?.slice(9),
+    paper: args.includes("--paper"),
   };
 }
 

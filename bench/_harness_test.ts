@@ -7,11 +7,12 @@ Deno.test("timeInterleaved() alternates blocks, reverses the order every other r
     kernel,
     step: () => void log.push(kernel),
   }));
-  const [a, b] = await timeInterleaved("case", sides, { warmup: 2, iterations: 7, rounds: 3 });
-  // round 0: 2 warm-up + 3 timed each (7 = 3 + 2 + 2); rounds 1, 2: 1 untimed + 2 timed, order reversed in round 1
+  const [a, b] = await timeInterleaved("case", sides, { warmup: 2, iterations: 7, rounds: 3, settleMs: 0 });
+  // round 0: 2 warm-up + 1 untimed + 3 timed each (7 = 3 + 2 + 2); rounds 1, 2: 1 untimed + 2 timed, order
+  // reversed in round 1
   const expected = [
-    ..."fffff",
-    ..."sssss",
+    ..."ffffff",
+    ..."ssssss",
     ..."sss",
     ..."fff",
     ..."fff",
@@ -36,9 +37,10 @@ Deno.test("timeInterleaved() gives a side with fewer timed steps its own share, 
     { kernel: "fallback" as const, iterations: 2, warmup: 0, step: () => void log.push("f") },
     { kernel: "stock" as const, step: () => void log.push("s") },
   ];
-  const [a, b] = await timeInterleaved("case", sides, { warmup: 1, iterations: 6, rounds: 5 });
-  // 2 rounds (the fallback's 2 steps): fallback 0 + 1 then 1 + 1; stock 1 + 3 then 1 + 3, order reversed in round 1
-  if (log.join("") !== "f" + "ssss" + "ssss" + "ff") throw new Error(`schedule ${log.join("")}`);
+  const [a, b] = await timeInterleaved("case", sides, { warmup: 1, iterations: 6, rounds: 5, settleMs: 0 });
+  // 2 rounds (the fallback's 2 steps): fallback 0 + 1 + 1 then 1 + 1; stock 1 + 1 + 3 then 1 + 3, order reversed
+  // in round 1 (warm-up + untimed + timed)
+  if (log.join("") !== "ff" + "sssss" + "ssss" + "ff") throw new Error(`schedule ${log.join("")}`);
   if (a.iterations !== 2 || a.warmup !== 0 || b.iterations !== 6 || b.warmup !== 1 || a.extra?.rounds !== 2) {
     throw new Error(`labels ${JSON.stringify([a, b])}`);
   }
@@ -56,10 +58,10 @@ Deno.test("timeCase() times the paired kernels in alternating blocks and the oth
     ["stock", "fallback", "fast"],
     make,
     (kernel) => (kernel === "stock" ? { iterations: 2, warmup: 1 } : { iterations: 4, warmup: 1 }),
-    2,
+    { rounds: 2, settleMs: 0 },
   );
-  // stock (side 0) alone: 1 + 2; fallback (1) and fast (2): 1 + 2 each, then reversed, 1 + 2 each
-  if (log.join("") !== "000" + "111222" + "222111") throw new Error(`schedule ${log.join("")}`);
+  // stock (side 0) alone: 1 + 2; fallback (1) and fast (2): 1 + 1 + 2 each, then reversed, 1 + 2 each
+  if (log.join("") !== "000" + "11112222" + "222111") throw new Error(`schedule ${log.join("")}`);
   if (runs.map((r) => r.kernel).join() !== "stock,fallback,fast") {
     throw new Error("runs not in the order of kernels");
   }
@@ -69,4 +71,15 @@ Deno.test("timeCase() times the paired kernels in alternating blocks and the oth
   }
   for (const run of runs) run.side.dispose();
   if (disposed.join() !== "0,1,2") throw new Error("sides not those that were timed");
+});
+
+Deno.test("timeInterleaved() runs untimed steps for settleMs before each block", async () => {
+  const calls: number[] = [];
+  const side = { kernel: "stock" as const, step: () => void calls.push(performance.now()) };
+  const t0 = performance.now();
+  const [t] = await timeInterleaved("case", [side], { warmup: 0, iterations: 2, rounds: 2, settleMs: 20 });
+  // each of the 2 blocks: untimed steps until 20 ms have passed, then 1 timed step
+  if (performance.now() - t0 < 40 || calls.length < 4 || t.iterations !== 2) {
+    throw new Error(`${calls.length} calls in ${performance.now() - t0} ms`);
+  }
 });

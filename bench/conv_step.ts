@@ -10,11 +10,13 @@
  * ~2.6 GB at FMNIST B = 16, J = 20; ~1.7 GB at CelebA B = 4, J = 10), and the wasm heap is capped at 4 GiB —
  * FMNIST B = 32, J = 20 already fails with `RuntimeError: memory access out of bounds` (stock and fast kernels
  * alike), so the paper's B = 512 (10,240 decoded images) and CelebA B = 100 cannot run on wasm. PyTorch is timed
- * at these batches and at the paper's (`bench/torch/steps.py`).
-
+ * at these batches, and with `--paper` at the paper's too (`bench/torch/steps.py`).
+ *
  * Method: thresholded Laplacian at 10% sparsity (λ = 0.23); the latent layer is a small part of the cost.
  *
- * Usage: `deno run -A bench/conv_step.ts [--quick] [--iterations=N] [--kernel=stock|fast]`.
+ * Usage: `deno run -A bench/conv_step.ts [--quick] [--iterations=N] [--kernel=stock|fallback|fast|webgpu]
+ * [--python=/usr/bin/python3 [--paper]]` (with `--python`, each case also in PyTorch, `_torch.ts`; with `--paper`
+ * also PyTorch's steps at the paper's batches).
  * Writes `results/bench/conv_step.json`.
  *
  * @module
@@ -25,8 +27,8 @@ import { readScalars } from "../lib/tensor/readback.ts";
 import { ConvVsc, defaultConvVscConfig } from "../lib/vsc/conv/mod.ts";
 import { latentSpecFor } from "../lib/vsc/methods.ts";
 import {
-  availableKernels,
   type BenchFlags,
+  benchKernels,
   type BenchResult,
   type CaseSide,
   environment,
@@ -52,16 +54,20 @@ export const CONV_CASES = [
  */
 const SLOW_ITERATIONS: Partial<Record<KernelChoice, number>> = { stock: 3, fallback: 5 };
 
+/** The paper's batches (`--paper` with PyTorch): FMNIST 512 with J = 20, CelebA 100 with J = 10. */
+const PAPER_CASES = ["fashion_mnist B=512 J=20", "celeba B=100 J=10"];
+
 /** Run the benchmark and return its result. */
 export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
   const iterations = flags.quick ? 2 : flags.iterations;
   const notes = [
     "ConvVsc.trainStep, thr_laplacian (λ = 0.23), z = 64; FMNIST batch 16 J = 20, CelebA batch 4 J = 10 (larger batches exceed the 4 GiB wasm heap; paper: 512 and 500); " +
     `median of ${iterations} steps after 1 warm-up (stock and fallback: see iterations per row); the fallback and ` +
-    `fast kernels in alternating blocks of each case (each after one untimed step, bench/_harness.ts timeCase); ` +
+    `fast kernels (and PyTorch, when timed) in alternating blocks of each case (each after 150 ms of untimed steps, ` +
+    `bench/_harness.ts timeCase); ` +
     `2 shared cores, noisy`,
   ];
-  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  const { kernels, torch } = await benchKernels(flags, notes);
   const spec = latentSpecFor("thr_laplacian", {
     lambdaGaussian: 0.52,
     lambdaLaplace: 0.23,
@@ -69,42 +75,61 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
     estimator: "straight",
   });
   const timings: Timing[] = [];
-  for (const c of CONV_CASES) {
-    const [h, w, ch] = c.image;
-    // each side: its own model, batch and noise stream from seed 3, on its kernel's backend
-    const make = (): CaseSide => {
-      const rng = new Rng(3);
-      const config = {
-        ...defaultConvVscConfig(c.dataset, spec, 64),
-        samples: c.samples,
-        totalIterations: 1000,
+  try {
+    for (const c of CONV_CASES) {
+      const [h, w, ch] = c.image;
+      const caseName = `${c.dataset} B=${c.batch} J=${c.samples}`;
+      // each side: its own model, batch and noise stream from seed 3, on its kernel's backend
+      const make = (kernel: KernelChoice): CaseSide => {
+        if (kernel === "pytorch") return torch!.side("conv_step", caseName);
+        const rng = new Rng(3);
+        const config = {
+          ...defaultConvVscConfig(c.dataset, spec, 64),
+          samples: c.samples,
+          totalIterations: 1000,
+        };
+        const model = new ConvVsc(config, rng.fork("model"));
+        const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
+        const stepRng = rng.fork("noise");
+        return {
+          // The step ends with reading its loss, so its device work is finished.
+          step: async () => {
+            const { loss } = model.trainStep(x, stepRng);
+            await readScalars([loss]);
+            loss.dispose();
+          },
+          dispose: () => {
+            x.dispose();
+            model.dispose();
+          },
+        };
       };
-      const model = new ConvVsc(config, rng.fork("model"));
-      const x = tf.tensor4d(rng.fork("data").uniformArray(c.batch * h * w * ch), [c.batch, h, w, ch]);
-      const stepRng = rng.fork("noise");
-      return {
-        // The step ends with reading its loss, so its device work is finished.
-        step: async () => {
-          const { loss } = model.trainStep(x, stepRng);
-          await readScalars([loss]);
-          loss.dispose();
-        },
-        dispose: () => {
-          x.dispose();
-          model.dispose();
-        },
-      };
-    };
-    const runs = await timeCase(`${c.dataset} B=${c.batch} J=${c.samples}`, kernels, make, (kernel) => ({
-      iterations: Math.min(iterations, SLOW_ITERATIONS[kernel] ?? iterations),
-      warmup: 1,
-    }));
-    for (const { kernel, timing, side } of runs) {
-      await useKernels(kernel);
-      timing.flops = await productFlops(side.step);
-      timings.push(timing);
-      side.dispose();
+      const runs = await timeCase(caseName, kernels, make, (kernel) => ({
+        iterations: Math.min(iterations, SLOW_ITERATIONS[kernel] ?? iterations),
+        warmup: 1,
+      }));
+      for (const { kernel, timing, side } of runs) {
+        if (kernel !== "pytorch") {
+          await useKernels(kernel);
+          timing.flops = await productFlops(side.step);
+        }
+        timings.push(timing);
+        await side.dispose();
+      }
     }
+    if (flags.paper && torch) {
+      // The paper's batches, in PyTorch only (they exceed the wasm heap): one step each, minutes on 2 cores.
+      for (const caseName of PAPER_CASES) {
+        const [run] = await timeCase(caseName, ["pytorch"], () => torch.side("conv_step", caseName), () => ({
+          iterations: 1,
+          warmup: 0,
+        }));
+        timings.push(run.timing);
+        await run.side.dispose();
+      }
+    }
+  } finally {
+    await torch?.close();
   }
   return {
     name: "conv_step",

@@ -6,7 +6,8 @@
  *   (relative change ≤ 1e-3 or 500 iterations); the iteration count is recorded.
  * - "500 iterations": tol = −1 (never met), so every solve runs the full cap; gives the per-iteration cost.
  *
- * Usage: `deno run -A bench/fista_batch.ts [--quick] [--iterations=N] [--kernel=stock|fast]`.
+ * Usage: `deno run -A bench/fista_batch.ts [--quick] [--iterations=N] [--kernel=stock|fallback|fast|webgpu]
+ * [--python=/usr/bin/python3]` (with `--python`, each case also in PyTorch, `_torch.ts`).
  * Writes `results/bench/fista_batch.json`.
  *
  * @module
@@ -15,11 +16,12 @@ import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
 import { solveLasso } from "../lib/sparse/lasso.ts";
 import {
-  availableKernels,
   type BenchFlags,
+  benchKernels,
   type BenchResult,
   type CaseSide,
   environment,
+  type KernelChoice,
   parseFlags,
   printTimings,
   ROUNDS,
@@ -59,40 +61,47 @@ export function fistaProblem(seed = 0): { a: Float32Array; y: Float32Array } {
 export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
   const notes = [
     `B = ${B}, D = K = ${D}, λ = ${LAMBDA}, unit-norm A; wall time of solveLasso (incl. Lipschitz power ` +
-    `iteration), median of ${flags.iterations} solves after 2 warm-up; the fallback and fast kernels in ${ROUNDS} ` +
-    `alternating blocks of each case (each after one untimed solve, bench/_harness.ts timeCase); 2 shared cores, noisy`,
+    `iteration), median of ${flags.iterations} solves after 2 warm-up; the fallback and fast kernels (and PyTorch, when ` +
+    `timed) in ${ROUNDS} alternating blocks of each case (each after 150 ms of untimed solves, bench/_harness.ts timeCase); 2 shared cores, noisy`,
   ];
-  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  const { kernels, torch } = await benchKernels(flags, notes);
   const problem = fistaProblem();
   const timings: Timing[] = [];
-  for (const [name, tol] of [["planted, tol 1e-3", 1e-3], ["500 iterations", -1]] as const) {
-    let iterations = 0;
-    // each side solves on tensors of its own kernel's backend
-    const make = (): CaseSide => {
-      const a = tf.tensor2d(problem.a, [D, K]), y = tf.tensor2d(problem.y, [B, D]);
-      return {
-        step: async () => {
-          const { codes, itstats } = await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
-          iterations = itstats.iterations;
-          codes.dispose();
-        },
-        dispose: () => tf.dispose([a, y]),
+  try {
+    for (const [name, tol] of [["planted, tol 1e-3", 1e-3], ["500 iterations", -1]] as const) {
+      let iterations = 0;
+      // each side solves on tensors of its own kernel's backend
+      const make = (kernel: KernelChoice): CaseSide => {
+        if (kernel === "pytorch") return torch!.side("fista_batch", name);
+        const a = tf.tensor2d(problem.a, [D, K]), y = tf.tensor2d(problem.y, [B, D]);
+        return {
+          step: async () => {
+            const { codes, itstats } = await solveLasso(y, a, { tau: LAMBDA, maxIter: 500, tol });
+            iterations = itstats.iterations;
+            codes.dispose();
+          },
+          dispose: () => tf.dispose([a, y]),
+        };
       };
-    };
-    const n = flags.quick ? 3 : flags.iterations;
-    for (const { kernel, timing, side } of await timeCase(name, kernels, make, () => ({ iterations: n }))) {
-      await useKernels(kernel);
-      const products = await productProfile(side.step, n); // its last solve sets `iterations` for this kernel
-      timing.flops = products.flops;
-      timing.extra = {
-        ...timing.extra,
-        fistaIterations: iterations,
-        msPerIteration: Math.round((timing.medianMs / iterations) * 1000) / 1000,
-        ...products.extra,
-      };
-      timings.push(timing);
-      side.dispose();
+      const n = flags.quick ? 3 : flags.iterations;
+      for (const { kernel, timing, side } of await timeCase(name, kernels, make, () => ({ iterations: n }))) {
+        if (kernel !== "pytorch") {
+          await useKernels(kernel);
+          const products = await productProfile(side.step, n); // its last solve sets `iterations` for this kernel
+          timing.flops = products.flops;
+          timing.extra = {
+            ...timing.extra,
+            fistaIterations: iterations,
+            msPerIteration: Math.round((timing.medianMs / iterations) * 1000) / 1000,
+            ...products.extra,
+          };
+        }
+        timings.push(timing);
+        await side.dispose();
+      }
     }
+  } finally {
+    await torch?.close();
   }
   return {
     name: "fista_batch",

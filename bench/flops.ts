@@ -11,7 +11,7 @@
 import { tf } from "../lib/tensor/tf.ts";
 import { fastBlas } from "../lib/tensor/kernels.ts";
 import { heapOffset, wasmBackend } from "../lib/tensor/wasm_heap.ts";
-import { percentile } from "./_harness.ts";
+import { percentile, type Step } from "./_harness.ts";
 
 const PRODUCTS = new Set(["BatchMatMul", "_FusedMatMul"]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -56,10 +56,10 @@ export interface ProductCall {
 }
 
 /** The product flops of one call of `step` (it runs once, counted as the module doc says). */
-export async function productFlops(step: () => void | Promise<void>): Promise<number> {
+export async function productFlops(step: Step): Promise<number> {
   const calls = await productCalls(step);
   if (calls !== null) return callFlops(calls);
-  const info = await tf.profile(step);
+  const info = await tf.profile(async () => void await step());
   return info.kernels.reduce(
     (sum, k) => sum + productKernelFlops(k.name, k.inputShapes as number[][], k.outputShapes as number[][]),
     0,
@@ -73,7 +73,7 @@ const callFlops = (calls: ProductCall[]) => calls.reduce((sum, c) => sum + 2 * c
  * The sgemm calls one call of `step` makes (it runs once), in order; `null` unless the fast kernels (OpenBLAS or
  * the built-in sgemm) are active, where every product of a step is such a call.
  */
-export async function productCalls(step: () => void | Promise<void>): Promise<ProductCall[] | null> {
+export async function productCalls(step: Step): Promise<ProductCall[] | null> {
   const blas = fastBlas();
   if (blas === null) return null;
   const sgemm = blas.sgemm, calls: ProductCall[] = [];
@@ -140,7 +140,7 @@ export function timeProducts(calls: ProductCall[], iterations: number): { median
  * `{}` otherwise): one run of the step serves both.
  */
 export async function productProfile(
-  step: () => void | Promise<void>,
+  step: Step,
   iterations: number,
 ): Promise<{ flops: number; extra: Record<string, number> }> {
   const calls = await productCalls(step);

@@ -4,7 +4,8 @@
  * method's heads, J samples decoded by A, pixel-mean MSE + 0.01·ΣKL with max selection, SGD Nesterov 0.9, then
  * the dictionary step — for the seven variational methods at J = 1 and J = 20, stock wasm kernels vs OpenBLAS.
  *
- * Usage: `deno run -A bench/linear_step.ts [--quick] [--iterations=N] [--kernel=stock|fast]`.
+ * Usage: `deno run -A bench/linear_step.ts [--quick] [--iterations=N] [--kernel=stock|fallback|fast|webgpu]
+ * [--python=/usr/bin/python3]` (with `--python`, each case also in PyTorch, `_torch.ts`).
  * Writes `results/bench/linear_step.json`.
  *
  * @module
@@ -16,8 +17,8 @@ import { LinearVsc } from "../lib/vsc/linear_vsc.ts";
 import { VARIATIONAL_METHODS, type VariationalMethod } from "../lib/vsc/methods.ts";
 import { modelConfigOf, trainLinearDefaults } from "../stages/train_linear/params.ts";
 import {
-  availableKernels,
   type BenchFlags,
+  benchKernels,
   type BenchResult,
   type CaseSide,
   environment,
@@ -33,7 +34,7 @@ import {
 import { productProfile } from "./flops.ts";
 
 /**
- * Untimed steps before the timed ones (PyTorch's side takes as many, `bench/torch/steps.py`): training runs
+ * Untimed steps before the timed ones (PyTorch's side too, when timed: `bench/_torch.ts`): training runs
  * thousands of steps, so the bench times the steady state, after the JIT has compiled the host loops.
  */
 export const WARMUP_STEPS = 10;
@@ -88,34 +89,41 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
     `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); the ${
       PAIRED.join(" and ")
     } kernels in ` +
-    `${ROUNDS} alternating blocks of each case (each after one untimed step, bench/_harness.ts timeCase); ` +
+    `${ROUNDS} alternating blocks of each case (each after 150 ms of untimed steps, bench/_harness.ts timeCase); ` +
     `2 shared cores, noisy`,
   ];
-  const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
+  const { kernels, torch } = await benchKernels(flags, notes);
   const methods: readonly VariationalMethod[] = flags.quick
     ? ["gaussian", "thr_laplacian_gamma"]
     : VARIATIONAL_METHODS;
   const timings: Timing[] = [];
-  for (const J of [1, 20]) {
-    for (const method of methods) {
-      const runs = await timeCase(
-        `${method} J=${J}`,
-        kernels,
-        () => stepOf(method, J),
-        (kernel) =>
-          kernel === "stock"
-            ? { iterations: Math.min(flags.iterations, STOCK_ITERATIONS), warmup: 1 }
-            : { iterations: flags.iterations, warmup: WARMUP_STEPS },
-      );
-      for (const { kernel, timing, side } of runs) {
-        await useKernels(kernel);
-        const products = await productProfile(side.step, flags.iterations);
-        timing.flops = products.flops;
-        timing.extra = { ...timing.extra, ...products.extra };
-        timings.push(timing);
-        side.dispose();
+  try {
+    for (const J of [1, 20]) {
+      for (const method of methods) {
+        const caseName = `${method} J=${J}`;
+        const runs = await timeCase(
+          caseName,
+          kernels,
+          (kernel) => (kernel === "pytorch" ? torch!.side("linear_step", caseName) : stepOf(method, J)),
+          (kernel) =>
+            kernel === "stock"
+              ? { iterations: Math.min(flags.iterations, STOCK_ITERATIONS), warmup: 1 }
+              : { iterations: flags.iterations, warmup: WARMUP_STEPS },
+        );
+        for (const { kernel, timing, side } of runs) {
+          if (kernel !== "pytorch") {
+            await useKernels(kernel);
+            const products = await productProfile(side.step, flags.iterations);
+            timing.flops = products.flops;
+            timing.extra = { ...timing.extra, ...products.extra };
+          }
+          timings.push(timing);
+          await side.dispose();
+        }
       }
     }
+  } finally {
+    await torch?.close();
   }
   return {
     name: "linear_step",

@@ -1,12 +1,13 @@
 /**
  * `deno task bench`: runs the benchmarks in `bench/`, each in its own process, writes
- * `results/bench/<name>.json` for each, runs the PyTorch reference (`bench/torch/steps.py`) when `import torch`
- * works, and prints one table: stock wasm kernels vs the OpenBLAS kernels (`lib/tensor/kernels.ts`) vs PyTorch.
+ * `results/bench/<name>.json` for each, times the same steps in PyTorch (`bench/torch/steps.py`, in blocks
+ * alternating with ours) when `import torch` works, and prints one table: stock wasm kernels vs the built-in
+ * fallback vs the OpenBLAS kernels (`lib/tensor/kernels.ts`) vs PyTorch.
  *
  * ```
  * deno task bench                      # everything (about 10–15 minutes on 2 cores)
  * deno task bench --quick              # fewer cases and iterations: a smoke run (about 3 minutes)
- * deno task bench linear_step torch    # only the named benchmarks
+ * deno task bench linear_step torch    # only the named benchmarks (torch: with PyTorch beside them)
  * deno task bench --iterations=20      # timed iterations per case (default 10, after warm-up)
  * deno task bench torch --paper        # PyTorch conv steps also at the paper's batches (minutes per step)
  * deno task bench --no-install         # do not apt-get install python3-torch when PyTorch is missing
@@ -19,13 +20,14 @@
  * - `conv_step`: `ConvVsc.trainStep` for Fashion-MNIST and CelebA (protocol §3.1–3.2; batches reduced, see its doc);
  * - `memory`: peak RSS of 200 linear training steps (also under `/usr/bin/time -v` when present);
  * - `engine`: the pipeline engine's no-op rerun (`bench/engine_bench.ts`), when that file exists;
- * - `torch`: the same steps in PyTorch on 2 CPU threads → `results/bench/torch.json`. When no interpreter can
+ * - `torch`: the same steps in PyTorch on 2 CPU threads, as the kernel "pytorch" of `linear_step`, `fista_batch`
+ *   and `conv_step` (`bench/_torch.ts`; named alone, it runs those three). When no interpreter can
  *   `import torch`, the bench installs Debian's `python3-torch` with apt-get (as root; `--no-install` skips).
  *
  * Times are medians of ≥ 10 timed iterations after warm-up (conv cases on the stock and fallback kernels: 3 and
  * 5), wall clock, on a machine whose cores may be shared: compare within one run. Every case's fallback and fast
- * kernels are timed in alternating blocks (`_harness.ts` `timeCase`), so that their ratio compares the same
- * minutes. PyTorch's times on this machine spread widely
+ * kernels and PyTorch are timed in alternating blocks (`_harness.ts` `timeCase`), so that their ratios compare
+ * the same minutes. PyTorch's times on this machine spread widely
  * (p10 to p90 often 1:4), so the table gives the ratio of medians and of 10th percentiles (the best a side
  * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
  * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every
@@ -38,11 +40,14 @@
  * @module
  */
 import type { BenchResult, Timing } from "./_harness.ts";
+import { findPython, installTorch } from "./_torch.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const RESULTS = new URL("results/bench/", ROOT);
 const DENO_MODULES = ["peak", "linear_step", "fista_batch", "conv_step", "memory"] as const;
 const ALL = [...DENO_MODULES, "engine", "torch"];
+/** The benchmarks that time their cases in PyTorch too, when `torch` is wanted. */
+const WITH_TORCH = ["linear_step", "fista_batch", "conv_step"] as const;
 
 const args = Deno.args;
 const flags = args.filter((a) => a.startsWith("--"));
@@ -54,7 +59,10 @@ for (const n of named) {
     );
   }
 }
-const wanted = (n: string) => named.length === 0 || named.includes(n);
+const wanted = (n: string) =>
+  named.length === 0 || named.includes(n) ||
+  // `torch` named alone: the benchmarks it joins
+  (named.length === 1 && named[0] === "torch" && (WITH_TORCH as readonly string[]).includes(n));
 const skipped: string[] = [];
 const failed: string[] = [];
 
@@ -83,16 +91,33 @@ function lastLines(text: string, n = 6): string {
   return text.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-n).join("\n    ");
 }
 
-// 1. The Deno benchmarks, one process each.
+// 1. PyTorch, with the first interpreter that can import torch (installed first when it may be).
+let python: string | undefined;
+if (wanted("torch")) {
+  python = await findPython();
+  if (!python && !flags.includes("--no-install")) {
+    const why = await installTorch();
+    if (why) skipped.push(`torch: ${why}`);
+    else python = await findPython();
+  }
+  if (!python && !skipped.some((s) => s.startsWith("torch:"))) {
+    skipped.push("torch: PyTorch not installed (apt-get install python3-torch)");
+  }
+}
+
+// 2. The Deno benchmarks, one process each; those in WITH_TORCH time PyTorch beside their own kernels.
 for (const name of DENO_MODULES) {
   if (!wanted(name)) continue;
   const t0 = performance.now();
   console.log(`running ${name} …`);
   const script = `bench/${name}.ts`;
   const timeV = name === "memory" && await exists("/usr/bin/time");
+  const moduleFlags = python && (WITH_TORCH as readonly string[]).includes(name)
+    ? [...flags, `--python=${python}`]
+    : flags;
   const r = timeV
-    ? await run("/usr/bin/time", ["-v", Deno.execPath(), "run", "-A", script, ...flags])
-    : await run(Deno.execPath(), ["run", "-A", script, ...flags]);
+    ? await run("/usr/bin/time", ["-v", Deno.execPath(), "run", "-A", script, ...moduleFlags])
+    : await run(Deno.execPath(), ["run", "-A", script, ...moduleFlags]);
   if (!r.ok) {
     failed.push(`${name}: ${lastLines(r.stderr || r.stdout)}`);
     continue;
@@ -116,7 +141,7 @@ async function annotateMemory(maxKb: number): Promise<void> {
   await Deno.writeTextFile(path, JSON.stringify(result, null, 2) + "\n");
 }
 
-// 2. The engine benchmark, written by the pipeline's author as a standalone script.
+// 3. The engine benchmark, written by the pipeline's author as a standalone script.
 if (wanted("engine")) {
   if (!(await exists(new URL("bench/engine_bench.ts", ROOT)))) {
     skipped.push("engine: bench/engine_bench.ts not present");
@@ -125,67 +150,6 @@ if (wanted("engine")) {
     const r = await run(Deno.execPath(), ["run", "-A", "bench/engine_bench.ts"]);
     if (!r.ok) failed.push(`engine: ${lastLines(r.stderr || r.stdout)}`);
   }
-}
-
-// 3. PyTorch, with the first interpreter that can import torch.
-if (wanted("torch")) {
-  const candidates = [Deno.env.get("VSC_PYTHON"), "python3", "/usr/bin/python3"].filter((p): p is string =>
-    !!p
-  );
-  const findPython = async () => {
-    for (const p of candidates) if ((await run(p, ["-c", "import torch"])).ok) return p;
-  };
-  let python = await findPython();
-  if (!python && !flags.includes("--no-install")) {
-    const why = await installTorch();
-    if (why) skipped.push(`torch: skipped: ${why}`);
-    else python = await findPython();
-  }
-  if (!python) {
-    if (!skipped.some((s) => s.startsWith("torch:"))) {
-      skipped.push("torch: skipped: PyTorch not installed (apt-get install python3-torch)");
-    }
-  } else {
-    console.log(`running torch (${python}) …`);
-    const pyFlags = flags.filter((f) => f === "--quick" || f === "--paper" || f.startsWith("--iterations="));
-    const r = await run(python, ["bench/torch/steps.py", ...pyFlags]);
-    if (!r.ok) failed.push(`torch: ${lastLines(r.stderr || r.stdout)}`);
-    else {
-      const parsed = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as {
-        torch: string;
-        threads: number;
-        timings: Record<string, Timing[]>;
-      };
-      const result = {
-        name: "torch",
-        description: `PyTorch ${parsed.torch} on CPU, ${parsed.threads} threads (bench/torch/steps.py)`,
-        env: { python, torch: parsed.torch, threads: parsed.threads, date: new Date().toISOString() },
-        notes: ["same steps and shapes as the Deno benchmarks; conv cases also at the paper's batches"],
-        timings: parsed.timings,
-      };
-      await Deno.mkdir(RESULTS, { recursive: true });
-      await Deno.writeTextFile(new URL("torch.json.tmp", RESULTS), JSON.stringify(result, null, 2) + "\n");
-      await Deno.rename(new URL("torch.json.tmp", RESULTS), new URL("torch.json", RESULTS));
-    }
-  }
-}
-
-/**
- * Install Debian's `python3-torch` with apt-get when this process may (root, apt-get present). Returns why it
- * could not, or undefined once installed.
- */
-async function installTorch(): Promise<string | undefined> {
-  if (!(await exists("/usr/bin/apt-get"))) {
-    return "PyTorch not installed and no apt-get here to install python3-torch";
-  }
-  if (Deno.uid() !== 0) return "PyTorch not installed (run: sudo apt-get install python3-torch)";
-  console.log("installing python3-torch with apt-get for the PyTorch side (--no-install skips) …");
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  const apt = async (args: string[]) =>
-    (await new Deno.Command("apt-get", { args, env, stdout: "null", stderr: "piped" }).output()).success;
-  const ok = await apt(["install", "-y", "-qq", "python3-torch"]) ||
-    (await apt(["update", "-qq"]) && await apt(["install", "-y", "-qq", "python3-torch"]));
-  return ok ? undefined : "apt-get install python3-torch failed";
 }
 
 // 4. The table, from whatever result files exist.
@@ -197,7 +161,6 @@ async function load<T>(name: string): Promise<T | null> {
   }
 }
 
-const torch = await load<{ timings: Record<string, Timing[]> }>("torch");
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(1));
 const ratio = (a?: number, b?: number) => (a && b ? (a / b).toFixed(2) : "—");
 const gflops = (t?: Timing) => (t?.flops ? t.flops / (t.medianMs * 1e6) : undefined);
@@ -210,14 +173,15 @@ console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {
   const result = await load<BenchResult>(name);
-  const torchRows = torch?.timings[name] ?? [];
-  const cases = [
-    ...new Set([...(result?.timings ?? []).map((t) => t.case), ...torchRows.map((t) => t.case)]),
-  ];
-  for (const c of cases) {
+  for (const c of new Set((result?.timings ?? []).map((t) => t.case))) {
     const of = (kernel: string) => result?.timings.find((t) => t.case === c && t.kernel === kernel);
-    const [stock, fallback, fast, gpu] = [of("stock"), of("fallback"), of("fast"), of("webgpu")];
-    const py = torchRows.find((t) => t.case === c);
+    const [stock, fallback, fast, gpu, py] = [
+      of("stock"),
+      of("fallback"),
+      of("fast"),
+      of("webgpu"),
+      of("pytorch"),
+    ];
     // What this machine trains on: OpenBLAS when it has it, else the built-in product.
     const ours = fast ?? fallback ?? stock;
     const leak = [stock, fallback, fast, gpu].some((t) => t && t.numTensorsBefore !== t.numTensorsAfter)
@@ -265,7 +229,7 @@ if (memory) {
 }
 const engine = await load<Record<string, unknown>>("engine");
 if (engine && wanted("engine")) console.log(`engine: ${JSON.stringify(engine).slice(0, 300)}`);
-for (const s of skipped) console.log(`skipped: ${s.replace(/^torch: skipped: /, "")}`);
+for (const s of skipped) console.log(`skipped: ${s}`);
 for (const f of failed) console.log(`FAILED ${f}`);
 console.log(`\nresults in ${RESULTS.pathname}`);
 if (failed.length > 0) Deno.exitCode = 1;

@@ -1,17 +1,21 @@
-"""PyTorch reference timings for bench/run.ts: the same steps and shapes as bench/*.ts, on CPU with 2 threads.
+"""The PyTorch side of the benchmarks (bench/_torch.ts): the same steps and shapes as bench/*.ts, on CPU with 2 threads.
 
 Written for this project (not the authors' code): a linear-experiment train step per method and J, a batched
 FISTA solve, and conv VSC train steps, following docs in /work/shared/spec/reference-setup.md (1.2-1.8, 2.1-2.7,
-3.1-3.2). Prints one JSON object on stdout: {"torch": version, "threads": n, "timings": [...]}.
+3.1-3.2).
 
-Usage: python3 bench/torch/steps.py [--quick] [--paper] [--iterations=N] [--only=linear,fista,conv]
+A server, so that the benchmarks can time PyTorch's steps in blocks alternating with their own (this machine's
+speed drifts between minutes; a ratio should compare the same minutes). Protocol, one JSON object per line:
+it first writes {"torch": version, "threads": n}; then for each request on stdin
+  {"bench": "linear_step" | "fista_batch" | "conv_step", "case": <the Deno bench's case name>, "steps": n}
+it runs n steps of that case (made on first use, then kept) and writes {"ms": [each step's wall time]};
+for {"drop": [bench, case]} it forgets that case's model and writes {}. A request it cannot serve gets
+{"error": message}. It exits when stdin closes.
 
---paper adds the conv steps at the paper's batches (FMNIST 512 with J = 20, CelebA 100 with J = 10), timed once
-each after no warm-up: they take minutes per step on 2 shared cores.
+Usage: python3 bench/torch/steps.py
 """
 import json
 import math
-import statistics
 import sys
 import time
 
@@ -20,31 +24,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 torch.set_num_threads(2)
-torch.manual_seed(0)
-
-ARGS = sys.argv[1:]
-QUICK = "--quick" in ARGS
-PAPER = "--paper" in ARGS
-ITERS = next((int(a.split("=")[1]) for a in ARGS if a.startswith("--iterations=")), 3 if QUICK else 10)
-ONLY = next((a.split("=")[1].split(",") for a in ARGS if a.startswith("--only=")), ["linear", "fista", "conv"])
-
-
-# Untimed linear steps before the timed ones, as bench/linear_step.ts's WARMUP_STEPS: the steady state is timed.
-LINEAR_WARMUP = 10
-
-
-def time_it(case, step, iterations=ITERS, warmup=2, **extra):
-    for _ in range(warmup):
-        step()
-    ms = []
-    for _ in range(iterations):
-        t0 = time.perf_counter()
-        step()
-        ms.append((time.perf_counter() - t0) * 1000)
-    ms.sort()
-    pick = lambda p: ms[min(len(ms) - 1, max(0, round(p * (len(ms) - 1))))]
-    return {"case": case, "kernel": "pytorch", "medianMs": round(statistics.median(ms), 3), "p10Ms": round(pick(0.1), 3),
-            "p90Ms": round(pick(0.9), 3), "iterations": iterations, "warmup": warmup, "extra": extra}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -138,36 +117,34 @@ class Mlp(nn.Module):
         return {n: m(h) for n, m in self.heads.items()}
 
 
-def bench_linear():
-    out = []
-    methods = ["gaussian", "thr_laplacian_gamma"] if QUICK else list(METHODS)
-    for J in (1, 20):
-        for method in methods:
-            torch.manual_seed(1)
-            enc = Mlp(heads_of(method))
-            opt = torch.optim.SGD(enc.parameters(), lr=0.01, momentum=0.9, nesterov=True)
-            A = torch.randn(256, 256)
-            A /= A.norm(dim=0, keepdim=True)
-            x = torch.randn(100, 256) * math.sqrt(0.1)
-            lam0 = 0.52 if METHODS[method][0] == "gaussian" else 0.25
+def linear_step(case):
+    """The train step of a linear case, "<method> J=<J>" (bench/linear_step.ts), on a model of its own."""
+    method, J = case.split(" J=")
+    J = int(J)
+    torch.manual_seed(1)
+    enc = Mlp(heads_of(method))
+    opt = torch.optim.SGD(enc.parameters(), lr=0.01, momentum=0.9, nesterov=True)
+    A = torch.randn(256, 256)
+    A /= A.norm(dim=0, keepdim=True)
+    x = torch.randn(100, 256) * math.sqrt(0.1)
+    lam0 = 0.52 if METHODS[method][0] == "gaussian" else 0.25
 
-            def step():
-                nonlocal A
-                h = enc(x)
-                z, kl = latent(h, method, J, lam0)
-                xhat = z @ A.t()
-                loss, w = objective(x, xhat, kl, J, 0.01)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                with torch.no_grad():  # dictionary step (spec 1.2) with the same samples
-                    zd = z.detach()
-                    r = (x.repeat_interleave(J, 0) - zd @ A.t()) * w.reshape(-1, 1)
-                    A = A + 0.5 * (r.t() @ zd / x.shape[0] - 2e-4 * A)
-                loss.item()
+    def step():
+        nonlocal A
+        h = enc(x)
+        z, kl = latent(h, method, J, lam0)
+        xhat = z @ A.t()
+        loss, w = objective(x, xhat, kl, J, 0.01)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        with torch.no_grad():  # dictionary step (spec 1.2) with the same samples
+            zd = z.detach()
+            r = (x.repeat_interleave(J, 0) - zd @ A.t()) * w.reshape(-1, 1)
+            A = A + 0.5 * (r.t() @ zd / x.shape[0] - 2e-4 * A)
+        loss.item()
 
-            out.append(time_it(f"{method} J={J}", step, warmup=LINEAR_WARMUP))
-    return out
+    return step
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -198,19 +175,14 @@ def fista(Y, A, tau, max_iter=500, tol=1e-3):
     return x, k
 
 
-def bench_fista():
+FISTA_TOL = {"planted, tol 1e-3": 1e-3, "500 iterations": -1.0}
+
+
+def fista_step(case):
+    """One solve of a FISTA case (bench/fista_batch.ts): the planted problem, its stopping rule."""
     A, Y = planted()
-    out = []
-    for name, tol in (("planted, tol 1e-3", 1e-3), ("500 iterations", -1.0)):
-        its = [0]
-
-        def step():
-            its[0] = fista(Y, A, 20.0, 500, tol)[1]
-
-        t = time_it(name, step, iterations=3 if QUICK else ITERS)
-        t["extra"] = {"fistaIterations": its[0], "msPerIteration": round(t["medianMs"] / its[0], 3)}
-        out.append(t)
-    return out
+    tol = FISTA_TOL[case]
+    return lambda: fista(Y, A, 20.0, 500, tol)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -244,40 +216,58 @@ class ConvVsc(nn.Module):
         return self.dec(torch.relu(self.fc(z).reshape(-1, *self.grid)))
 
 
-def bench_conv():
-    cases = [("fashion_mnist", 16, 20, 0.01), ("celeba", 4, 10, 1e-3)]
-    if PAPER:
-        cases += [("fashion_mnist", 512, 20, 0.01), ("celeba", 100, 10, 1e-3)]
-    out = []
-    for arch, B, J, beta in cases:
-        torch.manual_seed(3)
-        model = ConvVsc(arch)
-        opt = torch.optim.Adam(model.parameters(), lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-5)
-        x = torch.rand(B, *ARCH[arch]["image"])
+CONV_BETA = {"fashion_mnist": 0.01, "celeba": 1e-3}
 
-        def step():
-            feat = model.enc(x).flatten(1)
-            h = {n: m(feat) for n, m in model.heads.items()}
-            z, kl = latent(h, "thr_laplacian", J, 0.23)
-            xhat = model.decode(z).flatten(1)
-            loss, _ = objective(x.flatten(1), xhat, kl, J, beta)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss.item()
 
-        paper = B >= 100
-        print(f"torch conv {arch} B={B} J={J} ...", file=sys.stderr, flush=True)
-        out.append(time_it(f"{arch} B={B} J={J}", step, iterations=1 if paper else (2 if QUICK else ITERS), warmup=0 if paper else 1))
-    return out
+def conv_step(case):
+    """The train step of a conv case, "<dataset> B=<batch> J=<samples>" (bench/conv_step.ts)."""
+    arch, b, j = case.split(" ")
+    B, J, beta = int(b[2:]), int(j[2:]), CONV_BETA[arch]
+    torch.manual_seed(3)
+    model = ConvVsc(arch)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-5)
+    x = torch.rand(B, *ARCH[arch]["image"])
+
+    def step():
+        feat = model.enc(x).flatten(1)
+        h = {n: m(feat) for n, m in model.heads.items()}
+        z, kl = latent(h, "thr_laplacian", J, 0.23)
+        xhat = model.decode(z).flatten(1)
+        loss, _ = objective(x.flatten(1), xhat, kl, J, beta)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    return step
+
+
+BUILDERS = {"linear_step": linear_step, "fista_batch": fista_step, "conv_step": conv_step}
+
+
+def serve():
+    steps = {}
+    reply = lambda obj: print(json.dumps(obj), flush=True)
+    reply({"torch": torch.__version__, "threads": torch.get_num_threads()})
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+            if "drop" in req:
+                steps.pop(tuple(req["drop"]), None)
+                reply({})
+                continue
+            key = (req["bench"], req["case"])
+            if key not in steps:
+                steps[key] = BUILDERS[req["bench"]](req["case"])
+            ms = []
+            for _ in range(int(req["steps"])):
+                t0 = time.perf_counter()
+                steps[key]()
+                ms.append((time.perf_counter() - t0) * 1000)
+            reply({"ms": ms})
+        except Exception as e:  # the client reports it and goes on without this case
+            reply({"error": f"{type(e).__name__}: {e}"})
 
 
 if __name__ == "__main__":
-    timings = {}
-    if "linear" in ONLY:
-        timings["linear_step"] = bench_linear()
-    if "fista" in ONLY:
-        timings["fista_batch"] = bench_fista()
-    if "conv" in ONLY:
-        timings["conv_step"] = bench_conv()
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "timings": timings}))
+    serve()
