@@ -49,6 +49,18 @@ export async function installTorch(): Promise<string | undefined> {
   return ok ? undefined : "apt-get install python3-torch failed";
 }
 
+/**
+ * The OpenBLAS threads of PyTorch's process, unless `OPENBLAS_NUM_THREADS` is set. Why 1: Debian's PyTorch runs
+ * its elementwise ops on 2 OpenMP threads and its products on OpenBLAS (here the pthread build, a pool of its
+ * own, whose workers spin ~0.1 s after each product): as installed, 3 or 4 busy threads share the 2 cores, and
+ * single elementwise ops took 14–64 ms instead of ~1 ms. With OpenBLAS on 1 thread PyTorch ran every benchmark
+ * case faster and steadier (2026-12-04, medians, its steps alone, as installed → 1 OpenBLAS thread): Gaussian
+ * J = 1 11.7 → 8.8 ms, thresholded Laplacian J = 20 68.4 → 45.5, thresholded Gaussian+Γ J = 20 186 → 107,
+ * FISTA planted 7.9 → 5.3, FISTA 500 iterations 81.4 → 70.4, Fashion-MNIST conv 611 → 458. The reference is
+ * PyTorch on 2 threads, not on 3 or 4.
+ */
+export const TORCH_OPENBLAS_THREADS = "1";
+
 /** A running `steps.py` server. */
 export class TorchServer {
   readonly #child: Deno.ChildProcess;
@@ -64,11 +76,13 @@ export class TorchServer {
     this.description = description;
   }
 
-  /** Start the server with `python`; throws "Cannot start …" with its last words when it does not answer. */
+  /** Start the server with `python`; throws "Cannot start …" when it does not answer. */
   static async start(python: string): Promise<TorchServer> {
+    const openblasThreads = Deno.env.get("OPENBLAS_NUM_THREADS") ?? TORCH_OPENBLAS_THREADS;
     const child = new Deno.Command(python, {
       args: ["bench/torch/steps.py"],
       cwd: ROOT,
+      env: { OPENBLAS_NUM_THREADS: openblasThreads },
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -79,7 +93,8 @@ export class TorchServer {
       throw new Error(`Cannot start the PyTorch side: ${python} bench/torch/steps.py wrote nothing`);
     }
     const hello = JSON.parse(first.value) as { torch: string; threads: number };
-    const description = `PyTorch ${hello.torch} on CPU, ${hello.threads} threads (${python})`;
+    const description =
+      `PyTorch ${hello.torch} on CPU, ${hello.threads} threads, OPENBLAS_NUM_THREADS=${openblasThreads} (${python})`;
     return new TorchServer(child, lines, description);
   }
 
