@@ -66,7 +66,7 @@ export class TorchServer {
   readonly #child: Deno.ChildProcess;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #lines: AsyncIterator<string>;
-  /** "PyTorch <version> on CPU, <n> threads (<python>)", for a timing's kernelInfo. */
+  /** "PyTorch <version> on CPU, <n> threads, OPENBLAS_NUM_THREADS=<t> (<python>)", a timing's kernelInfo. */
   readonly description: string;
 
   private constructor(child: Deno.ChildProcess, lines: AsyncIterator<string>, description: string) {
@@ -76,11 +76,14 @@ export class TorchServer {
     this.description = description;
   }
 
-  /** Start the server with `python`; throws "Cannot start …" when it does not answer. */
-  static async start(python: string): Promise<TorchServer> {
+  /**
+   * Start the server: `python` running `args` (`bench/torch/steps.py`; another server in tests). Throws
+   * "Cannot start …" when it exits before its first line.
+   */
+  static async start(python: string, args = ["bench/torch/steps.py"]): Promise<TorchServer> {
     const openblasThreads = Deno.env.get("OPENBLAS_NUM_THREADS") ?? TORCH_OPENBLAS_THREADS;
     const child = new Deno.Command(python, {
-      args: ["bench/torch/steps.py"],
+      args,
       cwd: ROOT,
       env: { OPENBLAS_NUM_THREADS: openblasThreads },
       stdin: "piped",
@@ -90,7 +93,9 @@ export class TorchServer {
     const lines = linesOf(child.stdout);
     const first = await lines.next();
     if (first.done) {
-      throw new Error(`Cannot start the PyTorch side: ${python} bench/torch/steps.py wrote nothing`);
+      await child.stdin.close();
+      await child.status;
+      throw new Error(`Cannot start the PyTorch side: ${python} ${args.join(" ")} exited without a word`);
     }
     const hello = JSON.parse(first.value) as { torch: string; threads: number };
     const description =
