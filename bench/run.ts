@@ -28,7 +28,8 @@
  * 5), wall clock, on a machine whose cores may be shared: compare within one run. Every case's fallback and fast
  * kernels and PyTorch are timed in alternating blocks (`_harness.ts` `timeCase`), so that their ratios compare
  * the same minutes. Step times spread on these shared cores (PyTorch's p10 to p90 up to 1:2.4 at J = 20 even on 2
- * threads, `_torch.ts`), so the table gives the ratio of medians and of 10th percentiles (the best a side reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
+ * threads, `_torch.ts`), so the table gives the ratio of medians and of 10th percentiles (the best a side
+ * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
  * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every
  * timing records `tf.memory().numTensors` before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
  * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
