@@ -141,7 +141,7 @@ export interface InterleavedOptions extends TimeOptions {
    * Untimed steps before each block, for at least this many ms (at least one step). Why: after another side's
    * block, or any idle spell, the first 50–100 ms of steps run slower on this machine — our J = 1 step took
    * 12–17 ms for its first 4–5 steps after a 300 ms sleep, against 8–10 ms after (2026-12-04, no other process
-   * running) — and that would fall on whichever side had waited. @default 150
+   * running) — and that would fall on whichever side had waited. @default {@linkcode SETTLE_MS}
    */
   settleMs?: number;
 }
@@ -170,7 +170,7 @@ export async function timeInterleaved(
     ms: [] as number[],
   }));
   const rounds = Math.max(1, Math.min(options.rounds ?? ROUNDS, ...state.map((s) => s.iterations)));
-  const settleMs = options.settleMs ?? 150;
+  const settleMs = options.settleMs ?? SETTLE_MS;
   for (let r = 0; r < rounds; r++) {
     const order = sides.map((_, i) => i);
     if (r % 2 === 1) order.reverse();
@@ -206,6 +206,9 @@ export const PAIRED: readonly KernelChoice[] = ["fallback", "fast", "pytorch"];
 
 /** How many alternating blocks of a case each {@linkcode PAIRED} kernel gets, by default. */
 export const ROUNDS = 5;
+
+/** Untimed steps before each block of {@linkcode timeInterleaved}, in ms, by default (why: `settleMs`). */
+export const SETTLE_MS = 150;
 
 /** A case's step built for one kernel, what frees what it holds, and what ran it when not the Deno kernels. */
 export interface CaseSide {
@@ -302,10 +305,22 @@ export async function benchKernels(
   notes: string[],
 ): Promise<{ kernels: KernelChoice[]; torch?: TorchServer }> {
   const kernels = flags.kernel ? [flags.kernel] : await availableKernels(notes);
-  if (!flags.python) return { kernels };
-  const torch = await TorchServer.start(flags.python);
-  notes.push(`pytorch: ${torch.description} (bench/torch/steps.py), each step timed in Python`);
-  return { kernels: [...kernels, "pytorch"], torch };
+  let torch: TorchServer | undefined;
+  if (flags.python) {
+    torch = await TorchServer.start(flags.python);
+    notes.push(`pytorch: ${torch.description} (bench/torch/steps.py), each step timed in Python`);
+    kernels.push("pytorch");
+  }
+  const paired = kernels.filter((k) => PAIRED.includes(k));
+  if (paired.length >= 2) {
+    notes.push(
+      `${
+        paired.join(", ")
+      }: timed in ${ROUNDS} alternating blocks of each case, each after ${SETTLE_MS} ms of ` +
+        `untimed steps (bench/_harness.ts timeCase)`,
+    );
+  }
+  return { kernels, torch };
 }
 
 /** The environment block of a result. */

@@ -62,10 +62,7 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
   const iterations = flags.quick ? 2 : flags.iterations;
   const notes = [
     "ConvVsc.trainStep, thr_laplacian (λ = 0.23), z = 64; FMNIST batch 16 J = 20, CelebA batch 4 J = 10 (larger batches exceed the 4 GiB wasm heap; paper: 512 and 500); " +
-    `median of ${iterations} steps after 1 warm-up (stock and fallback: see iterations per row); the fallback and ` +
-    `fast kernels (and PyTorch, when timed) in alternating blocks of each case (each after 150 ms of untimed steps, ` +
-    `bench/_harness.ts timeCase); ` +
-    `2 shared cores, noisy`,
+    `median of ${iterations} steps after 1 warm-up (stock and fallback: see iterations per row); 2 shared cores, noisy`,
   ];
   const { kernels, torch } = await benchKernels(flags, notes);
   const spec = latentSpecFor("thr_laplacian", {

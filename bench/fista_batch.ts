@@ -24,7 +24,6 @@ import {
   type KernelChoice,
   parseFlags,
   printTimings,
-  ROUNDS,
   timeCase,
   type Timing,
   useKernels,
@@ -61,8 +60,7 @@ export function fistaProblem(seed = 0): { a: Float32Array; y: Float32Array } {
 export async function benchFistaBatch(flags: BenchFlags): Promise<BenchResult> {
   const notes = [
     `B = ${B}, D = K = ${D}, λ = ${LAMBDA}, unit-norm A; wall time of solveLasso (incl. Lipschitz power ` +
-    `iteration), median of ${flags.iterations} solves after 2 warm-up; the fallback and fast kernels (and PyTorch, when ` +
-    `timed) in ${ROUNDS} alternating blocks of each case (each after 150 ms of untimed solves, bench/_harness.ts timeCase); 2 shared cores, noisy`,
+    `iteration), median of ${flags.iterations} solves after 2 warm-up; 2 shared cores, noisy`,
   ];
   const { kernels, torch } = await benchKernels(flags, notes);
   const problem = fistaProblem();

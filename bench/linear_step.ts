@@ -22,10 +22,8 @@ import {
   type BenchResult,
   type CaseSide,
   environment,
-  PAIRED,
   parseFlags,
   printTimings,
-  ROUNDS,
   timeCase,
   type Timing,
   useKernels,
@@ -86,11 +84,7 @@ export async function benchLinearStep(flags: BenchFlags): Promise<BenchResult> {
   const notes = [
     `B = ${BATCH}, D = K = ${PATCH_DIM}, encoder 256→512→1024→512→256 + heads; wall time of LinearVsc.trainStep ` +
     `(encoder step + dictionary step), median of ${flags.iterations} iterations after ${WARMUP_STEPS} warm-up ` +
-    `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); the ${
-      PAIRED.join(" and ")
-    } kernels in ` +
-    `${ROUNDS} alternating blocks of each case (each after 150 ms of untimed steps, bench/_harness.ts timeCase); ` +
-    `2 shared cores, noisy`,
+    `(stock: ${Math.min(flags.iterations, STOCK_ITERATIONS)} after 1); 2 shared cores, noisy`,
   ];
   const { kernels, torch } = await benchKernels(flags, notes);
   const methods: readonly VariationalMethod[] = flags.quick
