@@ -316,8 +316,8 @@ export async function benchKernels(
     notes.push(
       `${
         paired.join(", ")
-      }: timed in ${ROUNDS} alternating blocks of each case, each after ${SETTLE_MS} ms of ` +
-        `untimed steps (bench/_harness.ts timeCase)`,
+      }: timed in alternating blocks of each case (${ROUNDS} a side, fewer when a side has ` +
+        `fewer timed steps: extra.rounds), each after ${SETTLE_MS} ms of untimed steps (bench/_harness.ts timeCase)`,
     );
   }
   return { kernels, torch };
