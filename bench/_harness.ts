@@ -139,9 +139,9 @@ export interface InterleavedOptions extends TimeOptions {
   rounds?: number;
   /**
    * Untimed steps before each block, for at least this many ms (at least one step). Why: after another side's
-   * block, or any idle spell, the first 50–100 ms of steps run slower on this machine — our J = 1 step took
-   * 12–17 ms for its first 4–5 steps after a 300 ms sleep, against 8–10 ms after (2026-12-04, no other process
-   * running) — and that would fall on whichever side had waited. @default {@linkcode SETTLE_MS}
+   * block, or any idle spell, the first 50–100 ms of steps run slower on this machine — in 4 of 5 blocks after a
+   * 300 ms sleep our Gaussian J = 1 step took 12–19 ms for its first 3–6 steps, against 8–11 ms after (2026-12-04,
+   * no other process running) — and that would fall on whichever side had waited. @default {@linkcode SETTLE_MS}
    */
   settleMs?: number;
 }
@@ -151,9 +151,9 @@ export interface InterleavedOptions extends TimeOptions {
  * steps taken in the same minutes: round r runs a block of each side (the kernels switched with
  * {@linkcode useKernels}, the order of the sides reversed every other round), each block after untimed steps
  * for `settleMs` (the other side has just evicted this one's operands from the caches, or, in another process,
- * left this one idle). Timed back to back instead, two
- * kernels' times of one case were minutes apart, and this machine's speed moves by 10–40% within that (the same
- * products replayed alone took 13.1 and 18.9 ms in two cases of one run). Returns one timing per side, in the
+ * left this one idle). Timed back to back instead, two kernels' times of one case were minutes apart, and this
+ * machine's speed moves by 10–40% within that (the same products replayed alone took 13.1 and 18.9 ms in two
+ * cases of one run). Returns one timing per side, in the
  * order of `sides`, each as {@linkcode timeIt} makes it; the kernels of the last block's side are left active.
  */
 export async function timeInterleaved(
@@ -210,6 +210,12 @@ export const ROUNDS = 5;
 /** Untimed steps before each block of {@linkcode timeInterleaved}, in ms, by default (why: `settleMs`). */
 export const SETTLE_MS = 150;
 
+/** The {@linkcode PAIRED} kernels among `kernels` when there are two or more (else none: nothing to alternate). */
+function pairedKernels(kernels: readonly KernelChoice[]): KernelChoice[] {
+  const present = kernels.filter((k) => PAIRED.includes(k));
+  return present.length >= 2 ? present : [];
+}
+
 /** A case's step built for one kernel, what frees what it holds, and what ran it when not the Deno kernels. */
 export interface CaseSide {
   step: Step;
@@ -238,8 +244,7 @@ export async function timeCase(
   options: (kernel: KernelChoice) => TimeOptions,
   interleave: Pick<InterleavedOptions, "rounds" | "settleMs"> = {},
 ): Promise<KernelRun[]> {
-  const present = kernels.filter((k) => PAIRED.includes(k));
-  const paired = present.length >= 2 ? present : [];
+  const paired = pairedKernels(kernels);
   const runs = new Map<KernelChoice, KernelRun>();
   for (const kernel of kernels.filter((k) => !paired.includes(k))) {
     const kernelInfo = await useKernels(kernel);
@@ -311,15 +316,11 @@ export async function benchKernels(
     notes.push(`pytorch: ${torch.description} (bench/torch/steps.py), each step timed in Python`);
     kernels.push("pytorch");
   }
-  const paired = kernels.filter((k) => PAIRED.includes(k));
-  if (paired.length >= 2) {
-    notes.push(
-      `${
-        paired.join(", ")
-      }: timed in alternating blocks of each case (${ROUNDS} a side, fewer when a side has ` +
-        `fewer timed steps: extra.rounds), each after ${SETTLE_MS} ms of untimed steps (bench/_harness.ts timeCase)`,
-    );
-  }
+  const paired = pairedKernels(kernels).join(", ");
+  const how =
+    `timed in alternating blocks of each case (${ROUNDS} a side, fewer when a side has fewer timed ` +
+    `steps: extra.rounds), each after ${SETTLE_MS} ms of untimed steps (bench/_harness.ts timeCase)`;
+  if (paired) notes.push(`${paired}: ${how}`);
   return { kernels, torch };
 }
 
