@@ -5,11 +5,15 @@
  * without a kernel — so there the sgemm calls are counted; otherwise the product kernels of a `tf.profile`. Elementwise
  * kernels, reductions and host loops are not counted (they are memory-bound and ≪ 1% of the products' flops in
  * the linear steps), so GFLOP/s = counted flops / wall time is a lower bound on the rate the machine sustained.
+ * The same sgemm calls are timed two ways: replayed alone on operands of their own ({@link timeProducts}), and
+ * in place, call by call inside the step ({@link timeProductsInPlace}).
  *
  * @module
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { fastBlas } from "../lib/tensor/kernels.ts";
+import type { Blas } from "../lib/tensor/blas/mod.ts";
+import type { Sgemm } from "../lib/tensor/blas/row_split.ts";
 import { heapOffset, wasmBackend } from "../lib/tensor/wasm_heap.ts";
 import { percentile, type Step } from "./_harness.ts";
 
@@ -66,6 +70,12 @@ export async function productFlops(step: Step): Promise<number> {
   );
 }
 
+/** Median and 10th percentile of times in ms, to the µs. */
+function msStats(ms: number[]): { medianMs: number; p10Ms: number } {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { medianMs: round(percentile(ms, 0.5)), p10Ms: round(percentile(ms, 0.1)) };
+}
+
 /** 2·m·n·k summed over `calls`. */
 const callFlops = (calls: ProductCall[]) => calls.reduce((sum, c) => sum + 2 * c.m * c.n * c.k, 0);
 
@@ -76,25 +86,63 @@ const callFlops = (calls: ProductCall[]) => calls.reduce((sum, c) => sum + 2 * c
 export async function productCalls(step: Step): Promise<ProductCall[] | null> {
   const blas = fastBlas();
   if (blas === null) return null;
-  const sgemm = blas.sgemm, calls: ProductCall[] = [];
-  blas.sgemm = (...args: Parameters<typeof sgemm>) => {
+  const calls: ProductCall[] = [];
+  await withSgemm(blas, (sgemm) => (...args) => {
     const [transA, transB, m, n, k, , , lda, , ldb, beta, , ldc] = args;
     calls.push({ transA, transB, m, n, k, lda, ldb, ldc, beta });
     sgemm(...args);
-  };
+  }, step);
+  return calls;
+}
+
+/** Run `body` with `blas.sgemm` replaced by `wrap` of it (every op that calls sgemm reads it at call time). */
+async function withSgemm(blas: Blas, wrap: (sgemm: Sgemm) => Sgemm, body: Step): Promise<void> {
+  const sgemm = blas.sgemm;
+  blas.sgemm = wrap(sgemm);
   try {
-    await step();
+    await body();
   } finally {
     blas.sgemm = sgemm;
   }
-  return calls;
+}
+
+/**
+ * The time a step's products take inside the step: `iterations` calls of `step` with each sgemm call timed (its
+ * wall time on the calling thread, helper threads' blocks included), summed per step; median and 10th percentile
+ * over the steps, in ms; `null` unless the fast kernels are active. Unlike {@link timeProducts}'s replay, the
+ * operands come as the step leaves them — the activations just written by the ops before, the weights evicted
+ * by the optimizer's pass over every parameter — so this is what the products cost where they run, and the
+ * step's time less this is everything else (2026-12-04, Gaussian J = 1: ~4.4 ms in place against ~3.5 replayed;
+ * FISTA's 500 iterations, whose ~1,000 calls reuse one dictionary, the other way round: 34.5 against 37.7).
+ */
+export async function timeProductsInPlace(
+  step: Step,
+  iterations: number,
+): Promise<{ medianMs: number; p10Ms: number } | null> {
+  const blas = fastBlas();
+  if (blas === null) return null;
+  let inStep = 0;
+  const ms: number[] = [];
+  await withSgemm(blas, (sgemm) => (...args) => {
+    const t0 = performance.now();
+    sgemm(...args);
+    inStep += performance.now() - t0;
+  }, async () => {
+    for (let i = 0; i < iterations; i++) {
+      inStep = 0;
+      await step();
+      ms.push(inStep);
+    }
+  });
+  return msStats(ms);
 }
 
 /**
  * The time of a step's products alone: `calls` run back to back through the active sgemm (the step's thread
  * count and row cut), each on operands of its own on the wasm heap that nothing else touches, after one untimed
- * pass; median and 10th percentile over `iterations` passes, in ms. No step can take less with these products:
- * the rest of its time is everything else (elementwise ops, latent layer, optimizer, dispatch, reads).
+ * pass; median and 10th percentile over `iterations` passes, in ms: the products on warm operands of their own
+ * (the train steps' products run slower in place, where the optimizer's pass has evicted the weights; a FISTA
+ * solve's, which reuse one dictionary, faster: {@link timeProductsInPlace}).
  */
 export function timeProducts(calls: ProductCall[], iterations: number): { medianMs: number; p10Ms: number } {
   const blas = fastBlas();
@@ -127,8 +175,7 @@ export function timeProducts(calls: ProductCall[], iterations: number): { median
       pass();
       ms.push(performance.now() - t0);
     }
-    const round = (x: number) => Math.round(x * 1000) / 1000;
-    return { medianMs: round(percentile(ms, 0.5)), p10Ms: round(percentile(ms, 0.1)) };
+    return msStats(ms);
   } finally {
     tf.dispose(operands.flat());
   }
@@ -136,8 +183,9 @@ export function timeProducts(calls: ProductCall[], iterations: number): { median
 
 /**
  * The product flops of one call of `step` ({@link productFlops}) and, when the fast kernels are active,
- * {@link timeProducts} of the products that call made, as a timing's extras (`productsMs`, `productsP10Ms`;
- * `{}` otherwise): one run of the step serves both.
+ * {@link timeProducts} of the products that call made and {@link timeProductsInPlace} over `iterations` more
+ * steps, as a timing's extras (`productsMs`, `productsP10Ms`, `productsInPlaceMs`, `productsInPlaceP10Ms`; `{}`
+ * otherwise): one run of the step serves the count and the replay.
  */
 export async function productProfile(
   step: Step,
@@ -146,5 +194,14 @@ export async function productProfile(
   const calls = await productCalls(step);
   if (calls === null) return { flops: await productFlops(step), extra: {} };
   const { medianMs, p10Ms } = timeProducts(calls, iterations);
-  return { flops: callFlops(calls), extra: { productsMs: medianMs, productsP10Ms: p10Ms } };
+  const inPlace = (await timeProductsInPlace(step, iterations))!;
+  return {
+    flops: callFlops(calls),
+    extra: {
+      productsMs: medianMs,
+      productsP10Ms: p10Ms,
+      productsInPlaceMs: inPlace.medianMs,
+      productsInPlaceP10Ms: inPlace.p10Ms,
+    },
+  };
 }

@@ -2,7 +2,14 @@
 import { tf } from "../lib/tensor/tf.ts";
 import { Rng } from "../lib/tensor/rng.ts";
 import { useKernels } from "./_harness.ts";
-import { productCalls, productFlops, productKernelFlops, timeProducts } from "./flops.ts";
+import {
+  productCalls,
+  productFlops,
+  productKernelFlops,
+  timeProducts,
+  timeProductsInPlace,
+} from "./flops.ts";
+import { fastBlas } from "../lib/tensor/kernels.ts";
 import { paperModel, patchBatch } from "./linear_step.ts";
 
 Deno.test("productKernelFlops() counts 2·m·n·k with or without transposes, per batch", () => {
@@ -60,4 +67,33 @@ Deno.test("productCalls() records a step's sgemm calls, and timeProducts() repla
   model.dispose();
   await useKernels("stock");
   if (await productCalls(step) !== null) throw new Error("stock kernels make no sgemm calls to record");
+});
+
+Deno.test("timeProductsInPlace() times the sgemm calls inside each step, a part of it, and puts sgemm back", async () => {
+  await useKernels("fallback");
+  const model = paperModel("gaussian", 1);
+  const x = patchBatch(new Rng(0));
+  const walls: number[] = [];
+  const step = async () => {
+    const t0 = performance.now();
+    tf.dispose(Object.values(await model.trainStep(x, new Rng(1))));
+    walls.push(performance.now() - t0);
+  };
+  const sgemm = fastBlas()!.sgemm;
+  const inPlace = await timeProductsInPlace(step, 3);
+  if (fastBlas()!.sgemm !== sgemm) throw new Error("sgemm was not put back");
+  if (inPlace === null || walls.length !== 3) {
+    throw new Error(`${walls.length} steps, ${JSON.stringify(inPlace)}`);
+  }
+  // every product of the step is an sgemm call, and the step does more than its products
+  const fastest = Math.min(...walls);
+  if (!(inPlace.p10Ms > 0 && inPlace.p10Ms <= inPlace.medianMs && inPlace.p10Ms < fastest)) {
+    throw new Error(`in place ${JSON.stringify(inPlace)} against steps of ${walls.join(", ")} ms`);
+  }
+  x.dispose();
+  model.dispose();
+  await useKernels("stock");
+  if (await timeProductsInPlace(step, 1) !== null) {
+    throw new Error("stock kernels make no sgemm calls to time");
+  }
 });

@@ -30,7 +30,8 @@
  * the same minutes. Step times spread on these shared cores (PyTorch's p10 to p90 up to 1:2.4 at J = 20 even on 2
  * threads, `_torch.ts`), so the table gives the ratio of medians and of 10th percentiles (the best a side
  * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
- * `timeProducts`: its sgemm calls replayed back to back), the floor of its time with these products. Every
+ * `timeProducts`: its sgemm calls replayed back to back on operands of their own), and the same calls inside
+ * the step (`timeProductsInPlace`: on the operands as the step leaves them). Every
  * timing records `tf.memory().numTensors` before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
  * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
  *
@@ -168,7 +169,17 @@ const peak = (await load<BenchResult>("peak"))?.timings[0];
 const peakGflops = peak?.flops ? peak.flops / (peak.medianMs * 1e6) : undefined;
 const header = ["benchmark".padEnd(12), "case".padEnd(32), "stock ms", "fallbk ms", "fast ms", "fallbk/fast"];
 header.push("torch ms");
-header.push("fast/torch", "p10 ratio", "prod ms", "prod/torch", "webgpu ms", "GFLOP/s", "% peak");
+header.push(
+  "fast/torch",
+  "p10 ratio",
+  "prod ms",
+  "prod/torch",
+  "inplace ms",
+  "inpl/torch",
+  "webgpu ms",
+  "GFLOP/s",
+);
+header.push("% peak");
 console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {
@@ -189,8 +200,10 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
       : result
       ? "same"
       : "";
-    // The case's products alone (flops.ts timeProducts): the floor of its time with these products.
+    // The case's products alone (flops.ts timeProducts), replayed on operands of their own.
     const products = Number(ours?.extra?.productsMs) || undefined;
+    // The same calls timed inside the step (flops.ts timeProductsInPlace): what they cost where they run.
+    const inPlace = Number(ours?.extra?.productsInPlaceMs) || undefined;
     const cells = [
       fmt(stock?.medianMs),
       fmt(fallback?.medianMs),
@@ -201,6 +214,8 @@ for (const name of ["linear_step", "fista_batch", "conv_step"]) {
       ratio(ours?.p10Ms, py?.p10Ms),
       fmt(products),
       ratio(products, py?.medianMs),
+      fmt(inPlace),
+      ratio(inPlace, py?.medianMs),
       fmt(gpu?.medianMs),
       fmt(gflops(ours)),
       peakGflops && gflops(ours) ? fmt((100 * gflops(ours)!) / peakGflops) : "—",
@@ -215,7 +230,9 @@ if (peakGflops) {
         peakGflops.toFixed(1)
       } GFLOP/s, the best OpenBLAS sgemm 2048³ on every core (bench/peak.ts); ` +
       `prod ms: the case's sgemm calls alone, replayed back to back on operands of their own (bench/flops.ts ` +
-      `timeProducts), the floor of its time with these products; prod/torch: that floor over PyTorch's median`,
+      `timeProducts); prod/torch: that over PyTorch's median; ` +
+      `inplace ms: the same calls timed inside the step (bench/flops.ts timeProductsInPlace: operands as the ` +
+      `step leaves them), median per step; inpl/torch: that over PyTorch's median`,
   );
 }
 const memory = await load<BenchResult>("memory");
