@@ -30,8 +30,8 @@
  * the same minutes. Step times spread on these shared cores (PyTorch's p10 to p90 up to 1:2.4 at J = 20 even on 2
  * threads, `_torch.ts`), so the table gives the ratio of medians and of 10th percentiles (the best a side
  * reaches). With the fast kernels each linear and FISTA case also times its products alone (`flops.ts`
- * `timeProducts`: its sgemm calls replayed back to back on operands of their own), and the same calls inside
- * the step (`timeProductsInPlace`: on the operands as the step leaves them). Every
+ * `timeProducts`: its sgemm calls replayed back to back on operands of their own), and each linear, FISTA and
+ * conv case the same calls inside the step (`timeProductsInPlace`: on the operands as the step leaves them). Every
  * timing records `tf.memory().numTensors` before and after its iterations; a difference is printed as LEAK. Optional pieces that are missing (OpenBLAS, PyTorch, `/usr/bin/time`, the engine benchmark)
  * are skipped with a line that names them; a benchmark that fails is reported and the others still run.
  *
