@@ -110,10 +110,11 @@ async function withSgemm(blas: Blas, wrap: (sgemm: Sgemm) => Sgemm, body: Step):
  * The time a step's products take inside the step: `iterations` calls of `step` with each sgemm call timed (its
  * wall time on the calling thread, helper threads' blocks included), summed per step; median and 10th percentile
  * over the steps, in ms; `null` unless the fast kernels are active. Unlike {@link timeProducts}'s replay, the
- * operands come as the step leaves them — the activations just written by the ops before, the weights evicted
- * by the optimizer's pass over every parameter — so this is what the products cost where they run, and the
- * step's time less this is everything else (2026-12-04, Gaussian J = 1: ~4.4 ms in place against ~3.5 replayed;
- * FISTA's 500 iterations, whose ~1,000 calls reuse one dictionary, the other way round: 34.5 against 37.7).
+ * operands come as the step leaves them — the activations just written by the ops before, the weights as the
+ * optimizer's pass over every parameter left them — so this is what the products cost where they run, and the
+ * step's time less this is everything else (bench run 2026-12-04 12:50: Gaussian J = 1 4.3 ms in place against
+ * 3.8 replayed; FISTA's 500 iterations, whose ~1,000 calls reuse one dictionary, the other way round: 27.9
+ * against 31.8).
  */
 export async function timeProductsInPlace(
   step: Step,
@@ -141,7 +142,7 @@ export async function timeProductsInPlace(
  * The time of a step's products alone: `calls` run back to back through the active sgemm (the step's thread
  * count and row cut), each on operands of its own on the wasm heap that nothing else touches, after one untimed
  * pass; median and 10th percentile over `iterations` passes, in ms: the products on warm operands of their own
- * (the train steps' products run slower in place, where the optimizer's pass has evicted the weights; a FISTA
+ * (the train steps' products run slower in place, after the optimizer's pass over every parameter; a FISTA
  * solve's, which reuse one dictionary, faster: {@link timeProductsInPlace}).
  */
 export function timeProducts(calls: ProductCall[], iterations: number): { medianMs: number; p10Ms: number } {
