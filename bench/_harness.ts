@@ -111,9 +111,9 @@ function timingOf(
 ): Timing {
   return {
     ...label,
-    medianMs: round(percentile(ms, 0.5)),
-    p10Ms: round(percentile(ms, 0.1)),
-    p90Ms: round(percentile(ms, 0.9)),
+    medianMs: roundMs(percentile(ms, 0.5)),
+    p10Ms: roundMs(percentile(ms, 0.1)),
+    p90Ms: roundMs(percentile(ms, 0.9)),
     ...rest,
   };
 }
@@ -266,7 +266,8 @@ export async function timeCase(
   return kernels.map((kernel) => runs.get(kernel)!);
 }
 
-function round(x: number): number {
+/** A time in ms, rounded to the µs (as every timing records it). */
+export function roundMs(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 

@@ -40,7 +40,7 @@ import {
   useKernels,
   writeResult,
 } from "./_harness.ts";
-import { productFlops, timeProductsInPlace } from "./flops.ts";
+import { productProfile } from "./flops.ts";
 
 /** The two cases: dataset, image shape [H, W, C], batch, J. */
 export const CONV_CASES = [
@@ -108,17 +108,11 @@ export async function benchConvStep(flags: BenchFlags): Promise<BenchResult> {
       for (const { kernel, timing, side } of runs) {
         if (kernel !== "pytorch") {
           await useKernels(kernel);
-          timing.flops = await productFlops(side.step);
-          // The products inside the step. No replay (flops.ts timeProducts) here: it would allocate every call's
-          // operands again beside the model, whose step already needs ~2.6 GB of the 4 GiB heap at FMNIST B = 16.
-          const inPlace = await timeProductsInPlace(side.step, timing.iterations);
-          if (inPlace !== null) {
-            timing.extra = {
-              ...timing.extra,
-              productsInPlaceMs: inPlace.medianMs,
-              productsInPlaceP10Ms: inPlace.p10Ms,
-            };
-          }
+          // No replay of the products: it would allocate every call's operands again beside the model, whose
+          // step already needs ~2.6 GB of the 4 GiB heap at FMNIST B = 16.
+          const products = await productProfile(side.step, timing.iterations, { replay: false });
+          timing.flops = products.flops;
+          timing.extra = { ...timing.extra, ...products.extra };
         }
         timings.push(timing);
         await side.dispose();

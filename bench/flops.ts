@@ -15,7 +15,7 @@ import { fastBlas } from "../lib/tensor/kernels.ts";
 import type { Blas } from "../lib/tensor/blas/mod.ts";
 import type { Sgemm } from "../lib/tensor/blas/row_split.ts";
 import { heapOffset, wasmBackend } from "../lib/tensor/wasm_heap.ts";
-import { percentile, type Step } from "./_harness.ts";
+import { percentile, roundMs, type Step } from "./_harness.ts";
 
 const PRODUCTS = new Set(["BatchMatMul", "_FusedMatMul"]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -72,8 +72,7 @@ export async function productFlops(step: Step): Promise<number> {
 
 /** Median and 10th percentile of times in ms, to the µs. */
 function msStats(ms: number[]): { medianMs: number; p10Ms: number } {
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { medianMs: round(percentile(ms, 0.5)), p10Ms: round(percentile(ms, 0.1)) };
+  return { medianMs: roundMs(percentile(ms, 0.5)), p10Ms: roundMs(percentile(ms, 0.1)) };
 }
 
 /** 2·m·n·k summed over `calls`. */
@@ -184,25 +183,27 @@ export function timeProducts(calls: ProductCall[], iterations: number): { median
 
 /**
  * The product flops of one call of `step` ({@link productFlops}) and, when the fast kernels are active,
- * {@link timeProducts} of the products that call made and {@link timeProductsInPlace} over `iterations` more
- * steps, as a timing's extras (`productsMs`, `productsP10Ms`, `productsInPlaceMs`, `productsInPlaceP10Ms`; `{}`
- * otherwise): one run of the step serves the count and the replay.
+ * {@link timeProducts} of the products that call made (unless `replay` is false) and
+ * {@link timeProductsInPlace} over `iterations` more steps, as a timing's extras (`productsMs`, `productsP10Ms`,
+ * `productsInPlaceMs`, `productsInPlaceP10Ms`; `{}` otherwise): one run of the step serves the count and the
+ * replay.
  */
 export async function productProfile(
   step: Step,
   iterations: number,
+  { replay = true }: {
+    /** Whether to replay the calls; a replay allocates every call's operands again beside the step's. */
+    replay?: boolean;
+  } = {},
 ): Promise<{ flops: number; extra: Record<string, number> }> {
   const calls = await productCalls(step);
   if (calls === null) return { flops: await productFlops(step), extra: {} };
-  const { medianMs, p10Ms } = timeProducts(calls, iterations);
+  const extra: Record<string, number> = {};
+  if (replay) {
+    const { medianMs, p10Ms } = timeProducts(calls, iterations);
+    Object.assign(extra, { productsMs: medianMs, productsP10Ms: p10Ms });
+  }
   const inPlace = (await timeProductsInPlace(step, iterations))!;
-  return {
-    flops: callFlops(calls),
-    extra: {
-      productsMs: medianMs,
-      productsP10Ms: p10Ms,
-      productsInPlaceMs: inPlace.medianMs,
-      productsInPlaceP10Ms: inPlace.p10Ms,
-    },
-  };
+  Object.assign(extra, { productsInPlaceMs: inPlace.medianMs, productsInPlaceP10Ms: inPlace.p10Ms });
+  return { flops: callFlops(calls), extra };
 }
