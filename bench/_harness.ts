@@ -271,6 +271,69 @@ export function roundMs(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** Median and 10th percentile of times in ms, to the µs. */
+export function msStats(ms: number[]): { medianMs: number; p10Ms: number } {
+  return { medianMs: roundMs(percentile(ms, 0.5)), p10Ms: roundMs(percentile(ms, 0.1)) };
+}
+
+/**
+ * Run `body` with `target[key]` replaced by `wrap` of it, then put it back (also when `body` throws). Code that
+ * looks the function up at call time — a method through its prototype, `blas.sgemm` — calls the wrapper.
+ */
+export async function withReplaced<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  wrap: (original: T[K]) => T[K],
+  body: () => unknown,
+): Promise<void> {
+  const original = target[key];
+  target[key] = wrap(original);
+  try {
+    await body();
+  } finally {
+    target[key] = original;
+  }
+}
+
+/**
+ * The time spent in `target[key]` inside real steps: `iterations` calls of `step` with every call of that
+ * function timed (its wall time on the calling thread: wasm kernels and FFI calls run synchronously there),
+ * summed per step; median and 10th percentile over the steps, in ms.
+ *
+ * @example
+ * ```ts
+ * import { timeCallsInPlace } from "./_harness.ts";
+ * const work = { spin(ms: number) { const end = performance.now() + ms; while (performance.now() < end); } };
+ * const { medianMs } = await timeCallsInPlace(() => { work.spin(2); work.spin(1); }, 5, work, "spin");
+ * if (!(medianMs >= 3)) throw new Error("both calls of a step are summed");
+ * ```
+ */
+export async function timeCallsInPlace<T extends object, K extends keyof T>(
+  step: Step,
+  iterations: number,
+  target: T,
+  key: K,
+): Promise<{ medianMs: number; p10Ms: number }> {
+  let inStep = 0;
+  const ms: number[] = [];
+  await withReplaced(target, key, (original) =>
+    function (this: unknown, ...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        inStep += performance.now() - t0;
+      }
+    } as T[K], async () => {
+    for (let i = 0; i < iterations; i++) {
+      inStep = 0;
+      await step();
+      ms.push(inStep);
+    }
+  });
+  return msStats(ms);
+}
+
 /** Activate the backend and kernels of `kernel`; returns their description. */
 export async function useKernels(kernel: KernelChoice): Promise<string> {
   if (kernel === "pytorch") return "pytorch"; // another process: the Deno side's kernels stay as they are

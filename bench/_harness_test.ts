@@ -1,5 +1,5 @@
 /** The block schedule of `timeInterleaved`: who runs when, how many steps each side gets, and what is timed. */
-import { timeCase, timeInterleaved } from "./_harness.ts";
+import { timeCallsInPlace, timeCase, timeInterleaved } from "./_harness.ts";
 
 Deno.test("timeInterleaved() alternates blocks, reverses the order every other round and times every side's share", async () => {
   const log: string[] = [];
@@ -82,4 +82,33 @@ Deno.test("timeInterleaved() runs untimed steps for settleMs before each block",
   if (performance.now() - t0 < 40 || calls.length < 4 || t.iterations !== 2) {
     throw new Error(`${calls.length} calls in ${performance.now() - t0} ms`);
   }
+});
+
+Deno.test("timeCallsInPlace() times a method through its prototype, keeps `this` and puts the method back, also after a throw", async () => {
+  class Counter {
+    n = 0;
+    add(k: number) {
+      this.n += k;
+    }
+  }
+  const original = Counter.prototype.add;
+  const c = new Counter();
+  const { medianMs, p10Ms } = await timeCallsInPlace(() => c.add(2), 4, Counter.prototype, "add");
+  if (c.n !== 8) throw new Error(`the wrapped method saw another this: n = ${c.n}`);
+  if (!(p10Ms >= 0 && p10Ms <= medianMs)) throw new Error(`percentiles ${p10Ms}, ${medianMs}`);
+  if (Counter.prototype.add !== original) throw new Error("method not put back");
+  let thrown = false;
+  try {
+    await timeCallsInPlace(
+      () => {
+        throw new Error("step failed");
+      },
+      1,
+      Counter.prototype,
+      "add",
+    );
+  } catch {
+    thrown = true;
+  }
+  if (!thrown || Counter.prototype.add !== original) throw new Error("method not put back after a throw");
 });

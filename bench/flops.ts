@@ -12,10 +12,8 @@
  */
 import { tf } from "../lib/tensor/tf.ts";
 import { fastBlas } from "../lib/tensor/kernels.ts";
-import type { Blas } from "../lib/tensor/blas/mod.ts";
-import type { Sgemm } from "../lib/tensor/blas/row_split.ts";
 import { heapOffset, wasmBackend } from "../lib/tensor/wasm_heap.ts";
-import { percentile, roundMs, type Step } from "./_harness.ts";
+import { msStats, type Step, timeCallsInPlace, withReplaced } from "./_harness.ts";
 
 const PRODUCTS = new Set(["BatchMatMul", "_FusedMatMul"]);
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -70,11 +68,6 @@ export async function productFlops(step: Step): Promise<number> {
   );
 }
 
-/** Median and 10th percentile of times in ms, to the µs. */
-function msStats(ms: number[]): { medianMs: number; p10Ms: number } {
-  return { medianMs: roundMs(percentile(ms, 0.5)), p10Ms: roundMs(percentile(ms, 0.1)) };
-}
-
 /** 2·m·n·k summed over `calls`. */
 const callFlops = (calls: ProductCall[]) => calls.reduce((sum, c) => sum + 2 * c.m * c.n * c.k, 0);
 
@@ -86,23 +79,12 @@ export async function productCalls(step: Step): Promise<ProductCall[] | null> {
   const blas = fastBlas();
   if (blas === null) return null;
   const calls: ProductCall[] = [];
-  await withSgemm(blas, (sgemm) => (...args) => {
+  await withReplaced(blas, "sgemm", (sgemm) => (...args) => {
     const [transA, transB, m, n, k, , , lda, , ldb, beta, , ldc] = args;
     calls.push({ transA, transB, m, n, k, lda, ldb, ldc, beta });
     sgemm(...args);
   }, step);
   return calls;
-}
-
-/** Run `body` with `blas.sgemm` replaced by `wrap` of it (every op that calls sgemm reads it at call time). */
-async function withSgemm(blas: Blas, wrap: (sgemm: Sgemm) => Sgemm, body: Step): Promise<void> {
-  const sgemm = blas.sgemm;
-  blas.sgemm = wrap(sgemm);
-  try {
-    await body();
-  } finally {
-    blas.sgemm = sgemm;
-  }
 }
 
 /**
@@ -120,21 +102,7 @@ export async function timeProductsInPlace(
   iterations: number,
 ): Promise<{ medianMs: number; p10Ms: number } | null> {
   const blas = fastBlas();
-  if (blas === null) return null;
-  let inStep = 0;
-  const ms: number[] = [];
-  await withSgemm(blas, (sgemm) => (...args) => {
-    const t0 = performance.now();
-    sgemm(...args);
-    inStep += performance.now() - t0;
-  }, async () => {
-    for (let i = 0; i < iterations; i++) {
-      inStep = 0;
-      await step();
-      ms.push(inStep);
-    }
-  });
-  return msStats(ms);
+  return blas === null ? null : await timeCallsInPlace(step, iterations, blas, "sgemm");
 }
 
 /**

@@ -45,7 +45,7 @@ export const STOCK_ITERATIONS = 5;
  * kernel: seed 1), and its train step, which ends with the read a training loop makes each epoch, so that its
  * device work is finished.
  */
-function stepOf(method: VariationalMethod, J: number): CaseSide {
+export function stepOf(method: VariationalMethod, J: number): CaseSide {
   const rng = new Rng(1);
   const model = paperModel(method, J);
   const x = patchBatch(rng.fork("data"));
