@@ -16,31 +16,34 @@ import { parseFlags, timeCallsInPlace, timeIt, useKernels } from "./_harness.ts"
 import { stepOf } from "./linear_step.ts";
 
 const WARMUP_STEPS = 20;
-const flags = parseFlags(Deno.args);
-const kernel = flags.kernel ?? "fast";
-const iterations = Deno.args.some((a) => a.startsWith("--iterations=")) ? flags.iterations : 100;
-console.log(
-  `kernels: ${await useKernels(kernel)}; ${iterations} steps after ${WARMUP_STEPS}, medians (p10) in ms`,
-);
-console.log(`${"case".padEnd(26)} ${"step".padStart(15)} ${"update".padStart(13)}  update/step`);
-for (const J of [1, 20]) {
-  for (const method of flags.quick ? ["gaussian", "thr_laplacian_gamma"] as const : VARIATIONAL_METHODS) {
-    const side = stepOf(method, J);
-    try {
-      const step = await timeIt({ case: `${method} J=${J}`, kernel }, side.step, {
-        warmup: WARMUP_STEPS,
-        iterations,
-      });
-      const update = await timeCallsInPlace(side.step, iterations, NesterovMomentum.prototype, "apply");
-      console.log(
-        `${`${method} J=${J}`.padEnd(26)} ${step.medianMs.toFixed(2).padStart(7)} (${
-          step.p10Ms.toFixed(2).padStart(6)
-        }) ${update.medianMs.toFixed(2).padStart(5)} (${update.p10Ms.toFixed(2).padStart(5)})  ${
-          (update.medianMs / step.medianMs).toFixed(3).padStart(11)
-        }`,
-      );
-    } finally {
-      await side.dispose();
+
+if (import.meta.main) {
+  const flags = parseFlags(Deno.args);
+  const kernel = flags.kernel ?? "fast";
+  const iterations = Deno.args.some((a) => a.startsWith("--iterations=")) ? flags.iterations : 100;
+  console.log(
+    `kernels: ${await useKernels(kernel)}; ${iterations} steps after ${WARMUP_STEPS}, medians (p10) in ms`,
+  );
+  console.log(`${"case".padEnd(26)} ${"step".padStart(15)} ${"update".padStart(13)}  update/step`);
+  for (const J of [1, 20]) {
+    for (const method of flags.quick ? ["gaussian", "thr_laplacian_gamma"] as const : VARIATIONAL_METHODS) {
+      const side = stepOf(method, J);
+      try {
+        const step = await timeIt({ case: `${method} J=${J}`, kernel }, side.step, {
+          warmup: WARMUP_STEPS,
+          iterations,
+        });
+        const update = await timeCallsInPlace(side.step, iterations, NesterovMomentum.prototype, "apply");
+        console.log(
+          `${`${method} J=${J}`.padEnd(26)} ${step.medianMs.toFixed(2).padStart(7)} (${
+            step.p10Ms.toFixed(2).padStart(6)
+          }) ${update.medianMs.toFixed(2).padStart(5)} (${update.p10Ms.toFixed(2).padStart(5)})  ${
+            (update.medianMs / step.medianMs).toFixed(3).padStart(11)
+          }`,
+        );
+      } finally {
+        await side.dispose();
+      }
     }
   }
 }
