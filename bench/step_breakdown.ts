@@ -8,11 +8,13 @@
  *   parameters and their momenta), work that a step fused by hand would still do;
  * - **kernels**: the work of tfjs's registered wasm kernels (each `kernelFunc`), less the products inside them;
  * - **dispatch**: tfjs's engine around those kernels (`engine.runKernel` less its `kernelFunc`: the tape, the
- *   tensor bookkeeping, the kernel lookup), what fewer dispatches would save;
- * - **host**: the rest of the step: our host loops (the fused latent layer, KL and encoder ops, the noise) and
- *   the JavaScript around everything.
- * The parts sum to the step only roughly (the timed steps are other steps than the step's own median, and the
- * timers add ~1 µs a call).
+ *   tensor bookkeeping, the kernel lookup); the ops' own JavaScript before `runKernel` is not in it;
+ * - **host**: the rest of the step, which this cannot split: our host loops (the fused latent layer, KL and
+ *   encoder ops, the noise and samplers) and tfjs's JavaScript outside `runKernel` (the ops' wrappers, tidy
+ *   scopes, the custom-gradient calls, the gradient tape's walk).
+ * It also counts the outermost `runKernel` calls a step makes (its dispatches).
+ * The parts sum to the step only roughly: "host" is the step's median less the parts' medians, taken over other
+ * steps (so on a noisy machine it can even come out negative), and each timed call costs ~0.1 µs more.
  *
  * Usage: `deno run -A bench/step_breakdown.ts [--kernel=fast|fallback] [--iterations=N] [--quick]` (default fast,
  * 100 steps after 20); prints a table, writes nothing.
@@ -23,44 +25,40 @@ import { tf } from "../lib/tensor/tf.ts";
 import { fastBlas } from "../lib/tensor/kernels.ts";
 import { NesterovMomentum } from "../lib/tensor/momentum.ts";
 import { VARIATIONAL_METHODS } from "../lib/vsc/methods.ts";
-import { msStats, parseFlags, type Step, timeIt, useKernels, withReplaced } from "./_harness.ts";
+import {
+  type Depth,
+  msStats,
+  parseFlags,
+  type Step,
+  timedCalls,
+  timeIt,
+  useKernels,
+  withReplaced,
+} from "./_harness.ts";
 import { stepOf } from "./linear_step.ts";
 
 const WARMUP_STEPS = 20;
 const PARTS = ["products", "update", "kernels", "dispatch"] as const;
 type Part = (typeof PARTS)[number];
 
-/** Call depth of a wrapped function: only outermost calls count (kernels may run kernels). */
-type Depth = { n: number };
-
-/** `f` wrapped so that the wall time of each outermost call (`depth.n` 0 before it) goes to `add`. */
-function timedCalls<F extends (...args: never[]) => unknown>(
-  f: F,
-  depth: Depth,
-  add: (ms: number) => void,
-): F {
-  return function (this: unknown, ...args: Parameters<F>) {
-    const t0 = performance.now();
-    depth.n++;
-    try {
-      return f.apply(this, args);
-    } finally {
-      if (--depth.n === 0) add(performance.now() - t0);
-    }
-  } as unknown as F;
-}
-
 /**
  * `iterations` calls of `step` with the parts above timed: median per step of each, in ms (`kernels` net of the
- * products run inside kernels, `dispatch` = `runKernel` less `kernelFunc`).
+ * products run inside kernels, `dispatch` = `runKernel` less `kernelFunc`), and of the number of (outermost)
+ * `runKernel` calls, `dispatches`.
  */
-async function breakdown(step: Step, iterations: number): Promise<Record<Part, number>> {
+async function breakdown(step: Step, iterations: number): Promise<Record<Part | "dispatches", number>> {
   const blas = fastBlas();
   if (blas === null) {
     throw new TypeError("Cannot break the step down: the fast kernels (sgemm calls) are not active");
   }
-  const sums = { products: 0, productsInKernels: 0, update: 0, kernelFunc: 0, runKernel: 0 };
-  const series: Record<Part, number[]> = { products: [], update: [], kernels: [], dispatch: [] };
+  const sums = { products: 0, productsInKernels: 0, update: 0, kernelFunc: 0, runKernel: 0, dispatches: 0 };
+  const series: Record<Part | "dispatches", number[]> = {
+    products: [],
+    update: [],
+    kernels: [],
+    dispatch: [],
+    dispatches: [],
+  };
   const inKernel: Depth = { n: 0 };
   const kernels = tf.getKernelsForBackend(tf.getBackend());
   const originals = kernels.map((k) => k.kernelFunc);
@@ -82,7 +80,11 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Part, n
           withReplaced(
             tf.engine(),
             "runKernel",
-            (run) => timedCalls(run, { n: 0 }, (ms) => (sums.runKernel += ms)),
+            (run) =>
+              timedCalls(run, { n: 0 }, (ms) => {
+                sums.runKernel += ms;
+                sums.dispatches++;
+              }),
             async () => {
               for (let i = 0; i < iterations; i++) {
                 for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] = 0;
@@ -91,6 +93,7 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Part, n
                 series.update.push(sums.update);
                 series.kernels.push(sums.kernelFunc - sums.productsInKernels);
                 series.dispatch.push(sums.runKernel - sums.kernelFunc);
+                series.dispatches.push(sums.dispatches);
               }
             },
           ),
@@ -98,7 +101,9 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Part, n
   } finally {
     kernels.forEach((k, i) => (k.kernelFunc = originals[i]));
   }
-  return Object.fromEntries(PARTS.map((p) => [p, msStats(series[p]).medianMs])) as Record<Part, number>;
+  return Object.fromEntries(
+    [...PARTS, "dispatches" as const].map((p) => [p, msStats(series[p]).medianMs]),
+  ) as Record<Part | "dispatches", number>;
 }
 
 if (import.meta.main) {
@@ -114,7 +119,7 @@ if (import.meta.main) {
   console.log(
     `kernels: ${await useKernels(kernel)}; ${iterations} steps after ${WARMUP_STEPS}; medians in ms`,
   );
-  const cols = ["step", ...PARTS, "host"];
+  const cols = ["step", ...PARTS, "host", "dispatches"];
   console.log(`${"case".padEnd(26)} ${cols.map((c) => c.padStart(9)).join(" ")}`);
   for (const J of [1, 20]) {
     for (const method of flags.quick ? ["gaussian", "thr_laplacian_gamma"] as const : VARIATIONAL_METHODS) {
@@ -127,6 +132,7 @@ if (import.meta.main) {
         const parts = await breakdown(side.step, iterations);
         const host = medianMs - PARTS.reduce((s, p) => s + parts[p], 0);
         const cells = [medianMs, ...PARTS.map((p) => parts[p]), host].map((x) => x.toFixed(2).padStart(9));
+        cells.push(String(parts.dispatches).padStart(10));
         console.log(`${`${method} J=${J}`.padEnd(26)} ${cells.join(" ")}`);
       } finally {
         await side.dispose();
