@@ -1,20 +1,23 @@
 /**
  * Where a linear train step's time goes, measured inside the steps: for each method at J = 1 and 20
- * (`bench/linear_step.ts`'s step: the paper's shapes, seed 1), the step's median wall time and, timed call by
- * call inside as many further steps and summed per step (medians; every part runs synchronously on the calling
- * thread, so wall time is its cost):
+ * (`bench/linear_step.ts`'s step: the paper's shapes, seed 1), over 100 steps after 20, each step's wall time and
+ * its parts, timed call by call and summed per step (every part runs synchronously on the calling thread, so
+ * wall time is its cost); medians over the steps:
  * - **products**: every sgemm call (`fastBlas().sgemm`), the helper thread's half included;
  * - **update**: the optimizer's Nesterov pass (`NesterovMomentum.apply`: one SIMD pass over the 1.44 M encoder
  *   parameters and their momenta), work that a step fused by hand would still do;
  * - **kernels**: the work of tfjs's registered wasm kernels (each `kernelFunc`), less the products inside them;
  * - **dispatch**: tfjs's engine around those kernels (`engine.runKernel` less its `kernelFunc`: the tape, the
  *   tensor bookkeeping, the kernel lookup); the ops' own JavaScript before `runKernel` is not in it;
- * - **host**: the rest of the step, which this cannot split: our host loops (the fused latent layer, KL and
- *   encoder ops, the noise and samplers) and tfjs's JavaScript outside `runKernel` (the ops' wrappers, tidy
- *   scopes, the custom-gradient calls, the gradient tape's walk).
- * It also counts the outermost `runKernel` calls a step makes (its dispatches).
- * The parts sum to the step only roughly: "host" is the step's median less the parts' medians, taken over other
- * steps (so on a noisy machine it can even come out negative), and each timed call costs ~0.1 µs more.
+ * - **custom**: our `tf.customGrad` ops' forward and backward functions (the fused encoder, latent layer, KL and
+ *   objective: their host loops, the noise they draw, their JavaScript), less the kernels and products run
+ *   inside them;
+ * - **host**: the rest of the step, which this cannot split: tfjs's JavaScript outside `runKernel` (the ops'
+ *   wrappers, tidy scopes, the custom-gradient plumbing, the gradient tape's walk) and our code outside the
+ *   custom ops (the model's step, its host passes such as the non-zero fraction, the dictionary step's loops).
+ * It also counts the outermost `runKernel` calls a step makes (its dispatches). "host" is computed per step (the
+ * step less its parts) before its median is taken, so the columns' medians need not add up exactly; each timed
+ * call costs ~0.1 µs more.
  *
  * Usage: `deno run -A bench/step_breakdown.ts [--kernel=fast|fallback] [--iterations=N] [--quick]` (default fast,
  * 100 steps after 20); prints a table, writes nothing.
@@ -31,35 +34,75 @@ import {
   parseFlags,
   type Step,
   timedCalls,
-  timeIt,
   useKernels,
   withReplaced,
 } from "./_harness.ts";
 import { stepOf } from "./linear_step.ts";
 
 const WARMUP_STEPS = 20;
-const PARTS = ["products", "update", "kernels", "dispatch"] as const;
+const PARTS = ["products", "update", "kernels", "dispatch", "custom"] as const;
 type Part = (typeof PARTS)[number];
+type Fn = (...args: never[]) => unknown;
+/** What a breakdown reports per case: the step's wall time, the parts, the rest ("host") and the dispatches. */
+type Column = "step" | Part | "host" | "dispatches";
+
+/** Run `body` with every `[target, key, wrap]` of `replacements` in place (`withReplaced`, nested). */
+function withAllReplaced(
+  replacements: [object, string, (original: Fn) => Fn][],
+  body: () => unknown,
+): Promise<void> {
+  const [first, ...rest] = replacements;
+  if (!first) return Promise.resolve(body()).then(() => {});
+  const [target, key, wrap] = first as [Record<string, Fn>, string, (original: Fn) => Fn];
+  return withReplaced(target, key, wrap, () => withAllReplaced(rest, body));
+}
 
 /**
  * `iterations` calls of `step` with the parts above timed: median per step of each, in ms (`kernels` net of the
- * products run inside kernels, `dispatch` = `runKernel` less `kernelFunc`), and of the number of (outermost)
- * `runKernel` calls, `dispatches`.
+ * products run inside kernels, `dispatch` = `runKernel` less `kernelFunc`, `custom` net of the kernels and
+ * products run inside those functions), and of the number of (outermost) `runKernel` calls, `dispatches`.
  */
-async function breakdown(step: Step, iterations: number): Promise<Record<Part | "dispatches", number>> {
+async function breakdown(step: Step, iterations: number): Promise<Record<Column, number>> {
   const blas = fastBlas();
   if (blas === null) {
     throw new TypeError("Cannot break the step down: the fast kernels (sgemm calls) are not active");
   }
-  const sums = { products: 0, productsInKernels: 0, update: 0, kernelFunc: 0, runKernel: 0, dispatches: 0 };
-  const series: Record<Part | "dispatches", number[]> = {
+  const sums = {
+    products: 0,
+    productsInKernels: 0,
+    update: 0,
+    kernelFunc: 0,
+    runKernel: 0,
+    dispatches: 0,
+    custom: 0,
+  };
+  const series: Record<Column, number[]> = {
+    step: [],
+    host: [],
     products: [],
     update: [],
     kernels: [],
     dispatch: [],
+    custom: [],
     dispatches: [],
   };
   const inKernel: Depth = { n: 0 };
+  const inCustom: Depth = { n: 0 };
+  // Time spent in tfjs kernels and in products outside them, so far: what a custom function's time is net of.
+  const nested = () => sums.runKernel + sums.products - sums.productsInKernels;
+  // A custom-gradient op's forward or backward function, timed net of the kernels and products it runs.
+  const custom = <F extends Fn>(f: F): F =>
+    function (this: unknown, ...args: Parameters<F>) {
+      if (inCustom.n > 0) return f.apply(this, args);
+      const t0 = performance.now(), before = nested();
+      inCustom.n++;
+      try {
+        return f.apply(this, args);
+      } finally {
+        inCustom.n--;
+        sums.custom += performance.now() - t0 - (nested() - before);
+      }
+    } as unknown as F;
   const kernels = tf.getKernelsForBackend(tf.getBackend());
   const originals = kernels.map((k) => k.kernelFunc);
   kernels.forEach((
@@ -67,43 +110,57 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Part | 
     i,
   ) => (k.kernelFunc = timedCalls(originals[i], inKernel, (ms) => (sums.kernelFunc += ms))));
   try {
-    await withReplaced(blas, "sgemm", (sgemm) =>
-      timedCalls(sgemm, { n: 0 }, (ms) => {
-        sums.products += ms;
-        if (inKernel.n > 0) sums.productsInKernels += ms;
-      }), () =>
-      withReplaced(
+    await withAllReplaced([
+      [blas, "sgemm", (sgemm) =>
+        timedCalls(sgemm, { n: 0 }, (ms) => {
+          sums.products += ms;
+          if (inKernel.n > 0) sums.productsInKernels += ms;
+        })],
+      [
         NesterovMomentum.prototype,
         "apply",
         (apply) => timedCalls(apply, { n: 0 }, (ms) => (sums.update += ms)),
-        () =>
-          withReplaced(
-            tf.engine(),
-            "runKernel",
-            (run) =>
-              timedCalls(run, { n: 0 }, (ms) => {
-                sums.runKernel += ms;
-                sums.dispatches++;
-              }),
-            async () => {
-              for (let i = 0; i < iterations; i++) {
-                for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] = 0;
-                await step();
-                series.products.push(sums.products);
-                series.update.push(sums.update);
-                series.kernels.push(sums.kernelFunc - sums.productsInKernels);
-                series.dispatch.push(sums.runKernel - sums.kernelFunc);
-                series.dispatches.push(sums.dispatches);
-              }
-            },
-          ),
-      ));
+      ],
+      [tf.engine(), "runKernel", (run) =>
+        timedCalls(run, { n: 0 }, (ms) => {
+          sums.runKernel += ms;
+          sums.dispatches++;
+        })],
+      // tf.customGrad ops reach the engine as runKernelFunc({ forwardFunc, backwardsFunc, inputs }).
+      [
+        tf.engine(),
+        "runKernelFunc",
+        (run) =>
+          function (this: unknown, params: { forwardFunc?: Fn; backwardsFunc?: Fn }) {
+            const own = params.forwardFunc === undefined ? params : {
+              ...params,
+              forwardFunc: custom(params.forwardFunc),
+              backwardsFunc: params.backwardsFunc && custom(params.backwardsFunc),
+            };
+            return (run as unknown as (p: unknown) => unknown).call(this, own);
+          } as unknown as Fn,
+      ],
+    ], async () => {
+      for (let i = 0; i < iterations; i++) {
+        for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] = 0;
+        const t0 = performance.now();
+        await step();
+        series.step.push(performance.now() - t0);
+        series.products.push(sums.products);
+        series.update.push(sums.update);
+        series.kernels.push(sums.kernelFunc - sums.productsInKernels);
+        series.dispatch.push(sums.runKernel - sums.kernelFunc);
+        series.custom.push(sums.custom);
+        series.dispatches.push(sums.dispatches);
+        series.host.push(series.step.at(-1)! - PARTS.reduce((s, p) => s + series[p].at(-1)!, 0));
+      }
+    });
   } finally {
     kernels.forEach((k, i) => (k.kernelFunc = originals[i]));
   }
   return Object.fromEntries(
-    [...PARTS, "dispatches" as const].map((p) => [p, msStats(series[p]).medianMs]),
-  ) as Record<Part | "dispatches", number>;
+    (Object.keys(series) as Column[]).map((c) => [c, msStats(series[c]).medianMs]),
+  ) as Record<Column, number>;
 }
 
 if (import.meta.main) {
@@ -119,20 +176,17 @@ if (import.meta.main) {
   console.log(
     `kernels: ${await useKernels(kernel)}; ${iterations} steps after ${WARMUP_STEPS}; medians in ms`,
   );
-  const cols = ["step", ...PARTS, "host", "dispatches"];
-  console.log(`${"case".padEnd(26)} ${cols.map((c) => c.padStart(9)).join(" ")}`);
+  const columns: Column[] = ["step", ...PARTS, "host", "dispatches"];
+  console.log(`${"case".padEnd(26)} ${columns.map((c) => c.padStart(10)).join(" ")}`);
   for (const J of [1, 20]) {
     for (const method of flags.quick ? ["gaussian", "thr_laplacian_gamma"] as const : VARIATIONAL_METHODS) {
       const side = stepOf(method, J);
       try {
-        const { medianMs } = await timeIt({ case: `${method} J=${J}`, kernel }, side.step, {
-          warmup: WARMUP_STEPS,
-          iterations,
-        });
-        const parts = await breakdown(side.step, iterations);
-        const host = medianMs - PARTS.reduce((s, p) => s + parts[p], 0);
-        const cells = [medianMs, ...PARTS.map((p) => parts[p]), host].map((x) => x.toFixed(2).padStart(9));
-        cells.push(String(parts.dispatches).padStart(10));
+        for (let i = 0; i < WARMUP_STEPS; i++) await side.step();
+        const row = await breakdown(side.step, iterations);
+        const cells = columns.map((c) =>
+          (c === "dispatches" ? String(row[c]) : row[c].toFixed(2)).padStart(10)
+        );
         console.log(`${`${method} J=${J}`.padEnd(26)} ${cells.join(" ")}`);
       } finally {
         await side.dispose();
