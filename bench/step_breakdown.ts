@@ -10,11 +10,12 @@
  * - **dispatch**: tfjs's engine around those kernels (`engine.runKernel` less its `kernelFunc`: the tape, the
  *   tensor bookkeeping, the kernel lookup); the ops' own JavaScript before `runKernel` is not in it;
  * - **custom**: our `tf.customGrad` ops' forward and backward functions (the fused encoder, latent layer, KL and
- *   objective: their host loops, the noise they draw, their JavaScript), less the kernels and products run
- *   inside them;
+ * objective: their host loops and JavaScript, and the Gamma draws inside the latent op; the other noise is drawn
+ * before it), less the kernels and products run inside them;
  * - **host**: the rest of the step, which this cannot split: tfjs's JavaScript outside `runKernel` (the ops'
  *   wrappers, tidy scopes, the custom-gradient plumbing, the gradient tape's walk) and our code outside the
- *   custom ops (the model's step, its host passes such as the non-zero fraction, the dictionary step's loops).
+ *   custom ops (the model's step, the noise drawn before the latent op, host passes such as the non-zero
+ *   fraction, the dictionary step's loops).
  * It also counts the outermost `runKernel` calls a step makes (its dispatches). "host" is computed per step (the
  * step less its parts) before its median is taken, so the columns' medians need not add up exactly; each timed
  * call costs ~0.1 µs more.
