@@ -178,8 +178,8 @@ header.push(
   "inpl/torch",
   "webgpu ms",
   "GFLOP/s",
+  "% peak",
 );
-header.push("% peak");
 console.log("");
 console.log(`${header.map((h, i) => (i < 2 ? h : h.padStart(10))).join(" ")}  tensors`);
 for (const name of ["linear_step", "fista_batch", "conv_step"]) {

@@ -48,14 +48,17 @@ type Fn = (...args: never[]) => unknown;
 type Column = "step" | Part | "host" | "dispatches";
 
 /** Run `body` with every `[target, key, wrap]` of `replacements` in place (`withReplaced`, nested). */
-function withAllReplaced(
+async function withAllReplaced(
   replacements: [object, string, (original: Fn) => Fn][],
   body: () => unknown,
 ): Promise<void> {
   const [first, ...rest] = replacements;
-  if (!first) return Promise.resolve(body()).then(() => {});
+  if (!first) {
+    await body();
+    return;
+  }
   const [target, key, wrap] = first as [Record<string, Fn>, string, (original: Fn) => Fn];
-  return withReplaced(target, key, wrap, () => withAllReplaced(rest, body));
+  await withReplaced(target, key, wrap, () => withAllReplaced(rest, body));
 }
 
 /**
@@ -104,61 +107,61 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Column,
         sums.custom += performance.now() - t0 - (nested() - before);
       }
     } as unknown as F;
-  const kernels = tf.getKernelsForBackend(tf.getBackend());
-  const originals = kernels.map((k) => k.kernelFunc);
-  kernels.forEach((
-    k,
-    i,
-  ) => (k.kernelFunc = timedCalls(originals[i], inKernel, (ms) => (sums.kernelFunc += ms))));
-  try {
-    await withAllReplaced([
-      [blas, "sgemm", (sgemm) =>
-        timedCalls(sgemm, { n: 0 }, (ms) => {
-          sums.products += ms;
-          if (inKernel.n > 0) sums.productsInKernels += ms;
-        })],
-      [
-        NesterovMomentum.prototype,
-        "apply",
-        (apply) => timedCalls(apply, { n: 0 }, (ms) => (sums.update += ms)),
-      ],
-      [tf.engine(), "runKernel", (run) =>
-        timedCalls(run, { n: 0 }, (ms) => {
-          sums.runKernel += ms;
-          sums.dispatches++;
-        })],
-      // tf.customGrad ops reach the engine as runKernelFunc({ forwardFunc, backwardsFunc, inputs }).
-      [
-        tf.engine(),
-        "runKernelFunc",
-        (run) =>
-          function (this: unknown, params: { forwardFunc?: Fn; backwardsFunc?: Fn }) {
-            const own = params.forwardFunc === undefined ? params : {
-              ...params,
-              forwardFunc: custom(params.forwardFunc),
-              backwardsFunc: params.backwardsFunc && custom(params.backwardsFunc),
-            };
-            return (run as unknown as (p: unknown) => unknown).call(this, own);
-          } as unknown as Fn,
-      ],
-    ], async () => {
-      for (let i = 0; i < iterations; i++) {
-        for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] = 0;
-        const t0 = performance.now();
-        await step();
-        series.step.push(performance.now() - t0);
-        series.products.push(sums.products);
-        series.update.push(sums.update);
-        series.kernels.push(sums.kernelFunc - sums.productsInKernels);
-        series.dispatch.push(sums.runKernel - sums.kernelFunc);
-        series.custom.push(sums.custom);
-        series.dispatches.push(sums.dispatches);
-        series.host.push(series.step.at(-1)! - PARTS.reduce((s, p) => s + series[p].at(-1)!, 0));
-      }
-    });
-  } finally {
-    kernels.forEach((k, i) => (k.kernelFunc = originals[i]));
-  }
+  await withAllReplaced([
+    // Every registered kernel of the backend (the engine looks each up in the registry at every call).
+    ...tf.getKernelsForBackend(tf.getBackend()).map((k): [object, string, (f: Fn) => Fn] => [
+      k,
+      "kernelFunc",
+      (f) => timedCalls(f, inKernel, (ms) => (sums.kernelFunc += ms)),
+    ]),
+    [blas, "sgemm", (sgemm) =>
+      timedCalls(sgemm, { n: 0 }, (ms) => {
+        sums.products += ms;
+        if (inKernel.n > 0) sums.productsInKernels += ms;
+      })],
+    [
+      NesterovMomentum.prototype,
+      "apply",
+      (apply) => timedCalls(apply, { n: 0 }, (ms) => (sums.update += ms)),
+    ],
+    [tf.engine(), "runKernel", (run) =>
+      timedCalls(run, { n: 0 }, (ms) => {
+        sums.runKernel += ms;
+        sums.dispatches++;
+      })],
+    // tf.customGrad ops reach the engine as runKernelFunc({ forwardFunc, backwardsFunc, inputs }).
+    [
+      tf.engine(),
+      "runKernelFunc",
+      (run) =>
+        function (this: unknown, params: { forwardFunc?: Fn; backwardsFunc?: Fn }) {
+          const own = params.forwardFunc === undefined ? params : {
+            ...params,
+            forwardFunc: custom(params.forwardFunc),
+            backwardsFunc: params.backwardsFunc && custom(params.backwardsFunc),
+          };
+          return (run as unknown as (p: unknown) => unknown).call(this, own);
+        } as unknown as Fn,
+    ],
+  ], async () => {
+    for (let i = 0; i < iterations; i++) {
+      for (const k of Object.keys(sums) as (keyof typeof sums)[]) sums[k] = 0;
+      const t0 = performance.now();
+      await step();
+      const wall = performance.now() - t0;
+      const parts: Record<Part, number> = {
+        products: sums.products,
+        update: sums.update,
+        kernels: sums.kernelFunc - sums.productsInKernels,
+        dispatch: sums.runKernel - sums.kernelFunc,
+        custom: sums.custom,
+      };
+      for (const p of PARTS) series[p].push(parts[p]);
+      series.step.push(wall);
+      series.host.push(wall - PARTS.reduce((s, p) => s + parts[p], 0));
+      series.dispatches.push(sums.dispatches);
+    }
+  });
   return Object.fromEntries(
     (Object.keys(series) as Column[]).map((c) => [c, msStats(series[c]).medianMs]),
   ) as Record<Column, number>;
