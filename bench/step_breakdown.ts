@@ -21,7 +21,8 @@
  * call costs ~0.1 µs more.
  *
  * Usage: `deno run -A bench/step_breakdown.ts [--kernel=fast|fallback] [--iterations=N] [--quick]` (default fast,
- * 100 steps after 20); prints a table, writes nothing.
+ * 100 steps after 20); prints a table and writes `results/bench/step_breakdown.json` (each case's step times
+ * as a timing, its parts' medians in `extra`).
  *
  * @module
  */
@@ -31,12 +32,17 @@ import { NesterovMomentum } from "../lib/tensor/momentum.ts";
 import { VARIATIONAL_METHODS } from "../lib/vsc/methods.ts";
 import {
   type Depth,
+  environment,
   msStats,
   parseFlags,
+  percentile,
+  roundMs,
   type Step,
   timedCalls,
+  type Timing,
   useKernels,
   withReplaced,
+  writeResult,
 } from "./_harness.ts";
 import { stepOf } from "./linear_step.ts";
 
@@ -64,9 +70,13 @@ async function withAllReplaced(
 /**
  * `iterations` calls of `step` with the parts above timed: median per step of each, in ms (`kernels` net of the
  * products run inside kernels, `dispatch` = `runKernel` less `kernelFunc`, `custom` net of the kernels and
- * products run inside those functions), and of the number of (outermost) `runKernel` calls, `dispatches`.
+ * products run inside those functions), and of the number of (outermost) `runKernel` calls, `dispatches`; and
+ * the steps' wall times.
  */
-async function breakdown(step: Step, iterations: number): Promise<Record<Column, number>> {
+async function breakdown(
+  step: Step,
+  iterations: number,
+): Promise<{ medians: Record<Column, number>; stepMs: number[] }> {
   const blas = fastBlas();
   if (blas === null) {
     throw new TypeError("Cannot break the step down: the fast kernels (sgemm calls) are not active");
@@ -162,9 +172,10 @@ async function breakdown(step: Step, iterations: number): Promise<Record<Column,
       series.dispatches.push(sums.dispatches);
     }
   });
-  return Object.fromEntries(
+  const medians = Object.fromEntries(
     (Object.keys(series) as Column[]).map((c) => [c, msStats(series[c]).medianMs]),
   ) as Record<Column, number>;
+  return { medians, stepMs: series.step };
 }
 
 if (import.meta.main) {
@@ -177,24 +188,56 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const iterations = Deno.args.some((a) => a.startsWith("--iterations=")) ? flags.iterations : 100;
-  console.log(
-    `kernels: ${await useKernels(kernel)}; ${iterations} steps after ${WARMUP_STEPS}; medians in ms`,
-  );
+  const kernelInfo = await useKernels(kernel);
+  console.log(`kernels: ${kernelInfo}; ${iterations} steps after ${WARMUP_STEPS}; medians in ms`);
   const columns: Column[] = ["step", ...PARTS, "host", "dispatches"];
   console.log(`${"case".padEnd(26)} ${columns.map((c) => c.padStart(10)).join(" ")}`);
+  const timings: Timing[] = [];
   for (const J of [1, 20]) {
     for (const method of flags.quick ? ["gaussian", "thr_laplacian_gamma"] as const : VARIATIONAL_METHODS) {
+      const caseName = `${method} J=${J}`;
       const side = stepOf(method, J);
       try {
         for (let i = 0; i < WARMUP_STEPS; i++) await side.step();
-        const row = await breakdown(side.step, iterations);
+        const numTensorsBefore = tf.memory().numTensors;
+        const { medians, stepMs } = await breakdown(side.step, iterations);
+        timings.push({
+          case: caseName,
+          kernel,
+          kernelInfo,
+          medianMs: medians.step,
+          p10Ms: roundMs(percentile(stepMs, 0.1)),
+          p90Ms: roundMs(percentile(stepMs, 0.9)),
+          iterations,
+          warmup: WARMUP_STEPS,
+          numTensorsBefore,
+          numTensorsAfter: tf.memory().numTensors,
+          extra: Object.fromEntries(
+            columns.slice(1).map((c) => [c === "dispatches" ? c : `${c}Ms`, medians[c]]),
+          ),
+        });
         const cells = columns.map((c) =>
-          (c === "dispatches" ? String(row[c]) : row[c].toFixed(2)).padStart(10)
+          (c === "dispatches" ? String(medians[c]) : medians[c].toFixed(2)).padStart(10)
         );
-        console.log(`${`${method} J=${J}`.padEnd(26)} ${cells.join(" ")}`);
+        console.log(`${caseName.padEnd(26)} ${cells.join(" ")}`);
       } finally {
         await side.dispose();
       }
     }
   }
+  const path = await writeResult({
+    name: "step_breakdown",
+    description: "where a linear train step's time goes, timed call by call inside the steps",
+    env: environment(),
+    notes: [
+      `${iterations} steps per case after ${WARMUP_STEPS}, seed 1, the paper's shapes (bench/linear_step.ts)`,
+      "medianMs, p10Ms, p90Ms: the steps' wall times; extra: medians per step of each part (bench/step_breakdown.ts " +
+      "says what each times): productsMs (sgemm calls), updateMs (NesterovMomentum.apply), kernelsMs (tfjs wasm " +
+      "kernels less the products inside), dispatchMs (runKernel less kernelFunc), customMs (our tf.customGrad ops' " +
+      "functions, net of the kernels and products inside), hostMs (the step less those parts, per step), " +
+      "dispatches (outermost runKernel calls a step); medians of parts need not add up to the step's",
+    ],
+    timings,
+  });
+  console.log(`wrote ${path}`);
 }
