@@ -206,7 +206,7 @@ if (import.meta.main) {
           kernel,
           kernelInfo,
           medianMs: medians.step,
-          p10Ms: roundMs(percentile(stepMs, 0.1)),
+          p10Ms: msStats(stepMs).p10Ms,
           p90Ms: roundMs(percentile(stepMs, 0.9)),
           iterations,
           warmup: WARMUP_STEPS,
