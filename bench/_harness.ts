@@ -104,15 +104,14 @@ async function timeSteps(step: Step, n: number, ms: number[]): Promise<void> {
 }
 
 /** The timing of a case from its step times: median and 10th/90th percentiles, in ms to the µs. */
-function timingOf(
+export function timingOf(
   label: { case: string; kernel: KernelChoice; kernelInfo?: string },
   ms: number[],
   rest: Pick<Timing, "iterations" | "warmup" | "numTensorsBefore" | "numTensorsAfter" | "extra">,
 ): Timing {
   return {
     ...label,
-    medianMs: roundMs(percentile(ms, 0.5)),
-    p10Ms: roundMs(percentile(ms, 0.1)),
+    ...msStats(ms),
     p90Ms: roundMs(percentile(ms, 0.9)),
     ...rest,
   };

@@ -35,11 +35,10 @@ import {
   environment,
   msStats,
   parseFlags,
-  percentile,
-  roundMs,
   type Step,
   timedCalls,
   type Timing,
+  timingOf,
   useKernels,
   withReplaced,
   writeResult,
@@ -201,13 +200,7 @@ if (import.meta.main) {
         for (let i = 0; i < WARMUP_STEPS; i++) await side.step();
         const numTensorsBefore = tf.memory().numTensors;
         const { medians, stepMs } = await breakdown(side.step, iterations);
-        timings.push({
-          case: caseName,
-          kernel,
-          kernelInfo,
-          medianMs: medians.step,
-          p10Ms: msStats(stepMs).p10Ms,
-          p90Ms: roundMs(percentile(stepMs, 0.9)),
+        timings.push(timingOf({ case: caseName, kernel, kernelInfo }, stepMs, {
           iterations,
           warmup: WARMUP_STEPS,
           numTensorsBefore,
@@ -215,7 +208,7 @@ if (import.meta.main) {
           extra: Object.fromEntries(
             columns.slice(1).map((c) => [c === "dispatches" ? c : `${c}Ms`, medians[c]]),
           ),
-        });
+        }));
         const cells = columns.map((c) =>
           (c === "dispatches" ? String(medians[c]) : medians[c].toFixed(2)).padStart(10)
         );
